@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+//
+// chainwatch: a streaming transaction anomaly detector for blockchain exports.
+// The targets read as the pipeline: sources → decode → features → scoring → alerts.
+import PackageDescription
+
+let package = Package(
+    name: "chainwatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chainwatch", targets: ["chainwatch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // MARK: - System libraries
+
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+
+        // MARK: - Pipeline stages
+
+        .target(name: "ChainwatchCore"),
+        .target(name: "ChainwatchIO", dependencies: ["ChainwatchCore", "CLZ4"]),
+        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore"]),
+        .target(
+            name: "ChainwatchModels",
+            dependencies: [
+                "ChainwatchCore", "ChainwatchFeatures",
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
+        .target(name: "ChainwatchStore", dependencies: ["ChainwatchCore", "CSQLite"]),
+        .target(
+            name: "ChainwatchPipeline",
+            dependencies: ["ChainwatchCore", "ChainwatchIO", "ChainwatchFeatures", "ChainwatchModels", "ChainwatchStore", "CLZ4"]
+        ),
+        .executableTarget(
+            name: "chainwatch",
+            dependencies: [
+                "ChainwatchPipeline", "ChainwatchStore", "ChainwatchIO", "ChainwatchCore", "ChainwatchModels", "ChainwatchFeatures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Test support and unit test bundles
+
+        .target(name: "_ChainwatchTestSupport", dependencies: ["ChainwatchCore"]),
+        .testTarget(name: "ChainwatchCoreTests", dependencies: ["ChainwatchCore", "_ChainwatchTestSupport"]),
+        .testTarget(name: "ChainwatchIOTests", dependencies: ["ChainwatchIO", "_ChainwatchTestSupport", "CLZ4"]),
+        .testTarget(name: "ChainwatchFeaturesTests", dependencies: ["ChainwatchFeatures", "ChainwatchIO", "_ChainwatchTestSupport"]),
+        .testTarget(name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchTestSupport"]),
+        .testTarget(name: "ChainwatchStoreTests", dependencies: ["ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
+        .testTarget(name: "ChainwatchPipelineTests", dependencies: ["ChainwatchPipeline", "ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
+        .testTarget(name: "chainwatchTests", dependencies: ["chainwatch", "_ChainwatchTestSupport", "ChainwatchStore"]),
+    ]
+)
+
+// MARK: - Settings shared by every Swift target
+
+let sharedSwiftSettings: [SwiftSetting] = [
+    // `any P` spelled out: existential cost is visible at the call site.
+    .enableUpcomingFeature("ExistentialAny"),
+    // Importing a module does not leak the members of its dependencies.
+    .enableUpcomingFeature("MemberImportVisibility"),
+    // CHAINWATCH_INTERNAL_CHECKS turns on column-length and id-range invariant checks in debug builds.
+    .define("CHAINWATCH_INTERNAL_CHECKS", .when(configuration: .debug)),
+]
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+}

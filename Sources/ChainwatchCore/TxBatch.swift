@@ -1,0 +1,210 @@
+/// Per-row flags of a transaction.
+public struct TxFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// `to_address` was empty: the transaction deploys a contract and has no receiver.
+    public static let contractCreation = TxFlags(rawValue: 1 << 0)
+    /// `input` carries call data (anything beyond `0x`).
+    public static let hasInput = TxFlags(rawValue: 1 << 1)
+    /// Arrived after the reorder window had already passed its block; processed at the watermark's time.
+    public static let late = TxFlags(rawValue: 1 << 2)
+}
+
+/// A batch of transactions as columns (struct of arrays): the unit every stage passes on.
+///
+/// Numeric columns are plain arrays that SIMD kernels read directly; text columns are ``StringColumn``
+/// arenas, materialized as `String` only for alerts. All columns always have `count` rows.
+///
+///     row:          0        1        2   …
+///     blockNumber  [17173049 17173049 17173050 …]   Int64
+///     blockTime    [1683029999 …]                   Unix seconds, UTC
+///     amount       [1.64e-9  7.4     0.0 …]         ETH / BTC (Double, from the exact string)
+///     from, to     [AccountKey …]                   20-byte keys; `to` = .none on contract creation
+///     hash, fromAddress, toAddress, valueRaw        StringColumn (exact text from the input)
+///
+/// - Warning: Columns must stay in step: append only through ``append(_:)`` or ``append(from:at:)``.
+public struct TxBatch: Sendable, Equatable {
+    public var chain: Chain
+    public private(set) var blockNumber: [Int64] = []
+    public private(set) var blockTime: [Int64] = []
+    public private(set) var txIndex: [Int32] = []
+    public private(set) var amount: [Double] = []
+    /// Gas price in gwei (0 where the chain has none).
+    public private(set) var gasPrice: [Float] = []
+    public private(set) var flags: [TxFlags] = []
+    public private(set) var from: [AccountKey] = []
+    public private(set) var to: [AccountKey] = []
+    public private(set) var hash: StringColumn = .init()
+    public private(set) var fromAddress: StringColumn = .init()
+    public private(set) var toAddress: StringColumn = .init()
+    /// The exact integer amount in base units (wei, satoshi) as it appeared in the input.
+    public private(set) var valueRaw: StringColumn = .init()
+    /// Where each row came from: index into ``sources`` and 1-based line number.
+    public private(set) var sourceIndex: [UInt16] = []
+    public private(set) var sourceLine: [Int64] = []
+    /// The names of the inputs rows came from (file paths, `-` for stdin).
+    public var sources: [String] = []
+
+    public init(chain: Chain = .ethereum, capacity: Int = 0) {
+        self.chain = chain
+        if capacity > 0 { reserveCapacity(capacity) }
+    }
+
+    public var count: Int { blockNumber.count }
+    public var isEmpty: Bool { blockNumber.isEmpty }
+
+    public mutating func reserveCapacity(_ rows: Int) {
+        blockNumber.reserveCapacity(rows)
+        blockTime.reserveCapacity(rows)
+        txIndex.reserveCapacity(rows)
+        amount.reserveCapacity(rows)
+        gasPrice.reserveCapacity(rows)
+        flags.reserveCapacity(rows)
+        from.reserveCapacity(rows)
+        to.reserveCapacity(rows)
+        sourceIndex.reserveCapacity(rows)
+        sourceLine.reserveCapacity(rows)
+        hash.reserveCapacity(rows: rows, bytesPerRow: 66)
+        fromAddress.reserveCapacity(rows: rows, bytesPerRow: 42)
+        toAddress.reserveCapacity(rows: rows, bytesPerRow: 42)
+        valueRaw.reserveCapacity(rows: rows, bytesPerRow: 20)
+    }
+
+    public mutating func removeAll() {
+        blockNumber.removeAll(keepingCapacity: true)
+        blockTime.removeAll(keepingCapacity: true)
+        txIndex.removeAll(keepingCapacity: true)
+        amount.removeAll(keepingCapacity: true)
+        gasPrice.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
+        from.removeAll(keepingCapacity: true)
+        to.removeAll(keepingCapacity: true)
+        sourceIndex.removeAll(keepingCapacity: true)
+        sourceLine.removeAll(keepingCapacity: true)
+        hash.removeAll()
+        fromAddress.removeAll()
+        toAddress.removeAll()
+        valueRaw.removeAll()
+    }
+
+    /// Appends one decoded transaction.
+    public mutating func append(_ tx: Transaction) {
+        blockNumber.append(tx.blockNumber)
+        blockTime.append(tx.blockTime)
+        txIndex.append(tx.txIndex)
+        amount.append(tx.amount)
+        gasPrice.append(tx.gasPrice)
+        flags.append(tx.flags)
+        from.append(tx.from)
+        to.append(tx.to)
+        hash.append(tx.hash)
+        fromAddress.append(tx.fromAddress)
+        toAddress.append(tx.toAddress ?? "")
+        valueRaw.append(tx.valueRaw)
+        sourceIndex.append(UInt16(clamping: sourceIndex(for: tx.source)))
+        sourceLine.append(tx.line)
+        checkInvariants()
+    }
+
+    /// Appends row `index` of `other` (used by the reorder buffer to emit rows in event-time order).
+    public mutating func append(from other: TxBatch, at index: Int, extraFlags: TxFlags = []) {
+        blockNumber.append(other.blockNumber[index])
+        blockTime.append(other.blockTime[index])
+        txIndex.append(other.txIndex[index])
+        amount.append(other.amount[index])
+        gasPrice.append(other.gasPrice[index])
+        flags.append(other.flags[index].union(extraFlags))
+        from.append(other.from[index])
+        to.append(other.to[index])
+        hash.append(from: other.hash, at: index)
+        fromAddress.append(from: other.fromAddress, at: index)
+        toAddress.append(from: other.toAddress, at: index)
+        valueRaw.append(from: other.valueRaw, at: index)
+        let name = other.sources.isEmpty ? "" : other.sources[Int(other.sourceIndex[index])]
+        sourceIndex.append(UInt16(clamping: sourceIndex(for: name)))
+        sourceLine.append(other.sourceLine[index])
+        checkInvariants()
+    }
+
+    /// Overrides the event time of row `index` (late rows are processed at the watermark's time).
+    public mutating func setBlockTime(_ time: Int64, at index: Int) {
+        blockTime[index] = time
+    }
+
+    /// Row `index` as a value (for alerts, reports and tests; not for hot loops).
+    public subscript(index: Int) -> Transaction {
+        Transaction(
+            hash: hash[index], blockNumber: blockNumber[index], blockTime: blockTime[index], txIndex: txIndex[index],
+            fromAddress: fromAddress[index], toAddress: flags[index].contains(.contractCreation) ? nil : toAddress[index],
+            valueRaw: valueRaw[index], amount: amount[index], gasPrice: gasPrice[index], flags: flags[index],
+            from: from[index], to: to[index],
+            source: sources.isEmpty ? "" : sources[Int(sourceIndex[index])], line: sourceLine[index]
+        )
+    }
+
+    private mutating func sourceIndex(for name: String) -> Int {
+        if let last = sources.indices.last, sources[last] == name { return last }
+        if let found = sources.firstIndex(of: name) { return found }
+        sources.append(name)
+        return sources.count - 1
+    }
+
+    @inline(__always)
+    private func checkInvariants() {
+        #if CHAINWATCH_INTERNAL_CHECKS
+        let n = blockNumber.count
+        precondition(
+            blockTime.count == n && txIndex.count == n && amount.count == n && gasPrice.count == n && flags.count == n
+                && from.count == n && to.count == n && hash.count == n && fromAddress.count == n && toAddress.count == n
+                && valueRaw.count == n && sourceIndex.count == n && sourceLine.count == n,
+            "TxBatch columns out of step"
+        )
+        #endif
+    }
+}
+
+/// One transaction as a value: what decoders produce row by row and what alerts are made from.
+public struct Transaction: Sendable, Equatable {
+    public var hash: String
+    public var blockNumber: Int64
+    /// Unix seconds, UTC.
+    public var blockTime: Int64
+    public var txIndex: Int32
+    public var fromAddress: String
+    /// `nil` for a contract creation.
+    public var toAddress: String?
+    /// Exact integer amount in base units (wei, satoshi).
+    public var valueRaw: String
+    /// Amount in the display unit (ETH, BTC).
+    public var amount: Double
+    /// Gas price in gwei.
+    public var gasPrice: Float
+    public var flags: TxFlags
+    public var from: AccountKey
+    public var to: AccountKey
+    public var source: String
+    /// 1-based line number in `source`.
+    public var line: Int64
+
+    public init(
+        hash: String, blockNumber: Int64, blockTime: Int64, txIndex: Int32, fromAddress: String, toAddress: String?,
+        valueRaw: String, amount: Double, gasPrice: Float, flags: TxFlags, from: AccountKey, to: AccountKey,
+        source: String = "", line: Int64 = 0
+    ) {
+        self.hash = hash
+        self.blockNumber = blockNumber
+        self.blockTime = blockTime
+        self.txIndex = txIndex
+        self.fromAddress = fromAddress
+        self.toAddress = toAddress
+        self.valueRaw = valueRaw
+        self.amount = amount
+        self.gasPrice = gasPrice
+        self.flags = flags
+        self.from = from
+        self.to = to
+        self.source = source
+        self.line = line
+    }
+}

@@ -1,0 +1,1 @@
+// ChainwatchFeatures: see the module's files.

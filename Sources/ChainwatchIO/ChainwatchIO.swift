@@ -1,0 +1,2 @@
+// ChainwatchIO: see the module's files.
+import ChainwatchCore

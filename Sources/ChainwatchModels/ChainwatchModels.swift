@@ -1,0 +1,1 @@
+// ChainwatchModels: see the module's files.

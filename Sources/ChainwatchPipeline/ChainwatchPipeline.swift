@@ -1,0 +1,1 @@
+// ChainwatchPipeline: see the module's files.

@@ -1,0 +1,1 @@
+// ChainwatchStore: see the module's files.

@@ -1,0 +1,35 @@
+import ChainwatchCore
+import Testing
+
+struct TxBatchTests {
+    static func transaction(_ i: Int, creation: Bool = false) -> Transaction {
+        Transaction(
+            hash: "0x\(i)", blockNumber: Int64(100 + i), blockTime: Int64(1_000 + i), txIndex: Int32(i),
+            fromAddress: "0xfrom\(i)", toAddress: creation ? nil : "0xto\(i)", valueRaw: "\(i)000",
+            amount: Double(i), gasPrice: 1, flags: creation ? .contractCreation : [], from: .none, to: .none,
+            source: i % 2 == 0 ? "a.csv" : "b.csv", line: Int64(i + 2)
+        )
+    }
+
+    @Test func rowsRoundTripThroughColumns() {
+        var batch = TxBatch()
+        let rows = (0 ..< 50).map { Self.transaction($0, creation: $0 % 7 == 0) }
+        rows.forEach { batch.append($0) }
+        #expect(batch.count == 50)
+        #expect(batch.sources == ["a.csv", "b.csv"])
+        for i in rows.indices { #expect(batch[i] == rows[i]) }
+
+        var copy = TxBatch()
+        for i in stride(from: 49, through: 0, by: -1) { copy.append(from: batch, at: i) }
+        for i in rows.indices { #expect(copy[49 - i] == rows[i]) }
+    }
+
+    @Test func removeAllKeepsColumnsInStep() {
+        var batch = TxBatch()
+        batch.append(Self.transaction(1))
+        batch.removeAll()
+        #expect(batch.isEmpty && batch.hash.count == 0 && batch.valueRaw.count == 0)
+        batch.append(Self.transaction(2))
+        #expect(batch[0] == Self.transaction(2))
+    }
+}
