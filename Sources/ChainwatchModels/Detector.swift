@@ -1,0 +1,31 @@
+import ChainwatchCore
+
+/// What every detector sees for one batch: the transactions in event order and their feature rows.
+///
+/// `features` row `i` describes `batch` row `i` as seen *before* that transaction updated any state.
+public struct DetectionInput: Sendable {
+    public var batch: TxBatch
+    public var features: FeatureMatrix
+    /// Dense account ids of sender and receiver per row (`UInt32.max` = no receiver), from the feature engine.
+    public var fromIDs: [UInt32]
+    public var toIDs: [UInt32]
+
+    public init(batch: TxBatch, features: FeatureMatrix, fromIDs: [UInt32] = [], toIDs: [UInt32] = []) {
+        self.batch = batch
+        self.features = features
+        self.fromIDs = fromIDs
+        self.toIDs = toIDs
+    }
+}
+
+/// One detector behind one tiny interface: look at a batch, emit alerts, learn.
+///
+/// Detectors are fed batches strictly in event order and must be deterministic: the same batches give the
+/// same alerts, whatever the wall clock or batch boundaries. A detector that learns online must not learn
+/// from the transactions it alerted on.
+public protocol Detector {
+    /// The `detector` column of the alerts it raises (`amount_zscore`, `isolation_forest`, `peel_chain`, …).
+    var name: String { get }
+    /// Scores `input` and appends alerts for it, then updates internal state with the batch.
+    mutating func process(_ input: DetectionInput, alerts: inout [Alert])
+}
