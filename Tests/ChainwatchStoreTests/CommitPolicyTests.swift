@@ -20,6 +20,23 @@ struct CommitPolicyTests {
         #expect(try reader.alerts(AlertQuery()).count == 100)
     }
 
+    /// With 1,000-row batches and a 5,000-row threshold, readers see rows in steps of 5,000: one commit
+    /// per threshold, not one per batch, and nothing half way.
+    @Test func commitsOncePerThresholdNotPerBatch() throws {
+        let path = StoreFixtures.databasePath()
+        let (store, run) = try StoreFixtures.storeWithRun(path, commitEveryRows: 5000)
+        let reader = try AlertReader(path: path)
+        var visible: [Int64] = []
+        for batch in 0 ..< 12 {
+            try store.add(alerts: StoreFixtures.alerts(batch * 1000 ..< (batch + 1) * 1000), runID: run)
+            try store.commitIfDue()
+            visible.append(try reader.counts().alerts)
+        }
+        #expect(visible == [0, 0, 0, 0, 5000, 5000, 5000, 5000, 5000, 10000, 10000, 10000])
+        try store.commit()
+        #expect(try reader.counts().alerts == 12_000)
+    }
+
     @Test func transactionAgeMakesACommitDue() throws {
         let path = StoreFixtures.databasePath()
         let (store, run) = try StoreFixtures.storeWithRun(path, commitEveryRows: 1_000_000, commitEveryMilliseconds: 1)
