@@ -8,7 +8,9 @@ import Foundation
 /// Rows added with the `add` methods go into an open `BEGIN IMMEDIATE` transaction. ``commitIfDue()``
 /// commits it once ``commitEveryRows`` rows are pending or ``commitEveryMilliseconds`` have passed since
 /// it began; that timing decides only *when* readers see rows, never *which* rows are stored. Batching is
-/// what makes the writer cheap: ~1.3 M rows/s at 10k rows per transaction against ~0.5 M at 100.
+/// what makes the writer cheap: with this schema (a unique index on the hash, two more indexes, a JSON
+/// CHECK) SQLite itself takes ~170k alerts/s at 10k rows per transaction against ~75k at 100 (sqlite3
+/// CLI on the 2-core build machine); this class adds little on top.
 ///
 ///     let store = try AlertStore(path: "chainwatch.sqlite")
 ///     let run = try store.beginRun(command: "scan", inputs: ["tx.csv"], settingsJSON: "{}", modelID: nil)
@@ -145,7 +147,7 @@ public final class AlertStore {
     /// - Returns: How many alerts were new.
     /// - Throws: `.storeFailure` when an alert breaks a constraint (invalid `reasons` JSON, unknown run);
     ///   alerts of the batch before it stay in the transaction.
-    /// - Complexity: One prepared-statement step per alert, ~1 µs each.
+    /// - Complexity: One prepared-statement step per alert, ~6 µs each with this schema's indexes.
     @discardableResult
     public func add(alerts: [Alert], runID: Int64) throws(ChainwatchError) -> Int {
         guard !alerts.isEmpty else { return 0 }

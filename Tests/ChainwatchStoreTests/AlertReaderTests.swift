@@ -1,3 +1,4 @@
+import CSQLite
 import ChainwatchCore
 import ChainwatchStore
 import Foundation
@@ -20,6 +21,13 @@ struct AlertReaderTests {
         #expect(error?.code == .storeUnavailable)
         #expect(error?.message == "no database at \(path)")
         #expect(FileManager.default.fileExists(atPath: path) == false)
+    }
+
+    @Test func databaseWithoutOurSchemaIsASchemaMismatch() throws {
+        let path = StoreFixtures.databasePath()
+        _ = try SQLiteConnection(path: path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE).execute(sql: "CREATE TABLE t(x)")
+        let error = #expect(throws: ChainwatchError.self) { try AlertReader(path: path) }
+        #expect(error?.code == .schemaMismatch)
     }
 
     @Test func filtersByCursorScoreDetectorAndLimit() throws {

@@ -91,4 +91,12 @@ struct SQLiteConnectionTests {
         }
         #expect(error?.code == .storeUnavailable)
     }
+
+    @Test func aStatementMayOutliveItsConnection() throws {
+        var db: SQLiteConnection? = try memory()
+        let statement = try db!.prepare("SELECT 42")
+        db = nil // closed with sqlite3_close_v2: the handle lives on until the statement is finalized
+        #expect(try statement.step())
+        #expect(statement.int64(at: 0) == 42)
+    }
 }
