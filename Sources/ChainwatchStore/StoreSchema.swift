@@ -1,5 +1,6 @@
 import ChainwatchCore
 
+// Warning: keep in step with Alert and the README.
 /// The database schema and the migrations that build it, versioned by `PRAGMA user_version`.
 ///
 /// Version 1:
@@ -23,7 +24,6 @@ import ChainwatchCore
 /// A migration never changes once shipped: a new schema is a new entry at the end of ``migrations``.
 ///
 /// Related SQLite documentation: <https://www.sqlite.org/pragma.html#pragma_user_version>
-// Warning: keep in step with Alert and the README.
 enum StoreSchema {
     /// One step from `version - 1` to `version`.
     struct Migration: Sendable {
