@@ -1,1 +1,0 @@
-// ChainwatchStore: see the module's files.
