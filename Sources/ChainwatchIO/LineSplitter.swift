@@ -31,6 +31,8 @@ struct LineSplitter: ~Copyable {
     /// Set while dropping the rest of an over-long line.
     private var discardPrefix: [UInt8]?
     private var discardLength = 0
+    /// The last byte dropped, to exclude a CR before the LF from the reported length.
+    private var discardLastByte: UInt8 = 0
     /// Lines returned so far (the number of the last one).
     private(set) var lineNumber: Int64 = 0
     /// Bytes read from sources so far.
@@ -55,10 +57,12 @@ struct LineSplitter: ~Copyable {
         let view = UnsafeRawBufferPointer(storage)
         if discardPrefix != nil {
             guard let newline = _ByteSearch.firstIndex(of: 0x0A, in: view, from: start, to: end) else {
+                if end > start { discardLastByte = view[end - 1] }
                 discardLength += end - start
                 start = 0; end = 0; scanned = 0
                 return nil
             }
+            if newline > start { discardLastByte = view[newline - 1] }
             discardLength += newline - start
             start = newline + 1; scanned = start
             return finishDiscard()
@@ -69,6 +73,7 @@ struct LineSplitter: ~Copyable {
                 // The buffer is full at its limit with one partial line: keep its head, drop the rest.
                 discardPrefix = Array(view[start ..< start + min(QuarantineRecord.rawTextLimit, end - start)])
                 discardLength = end - start
+                discardLastByte = view[end - 1]
                 start = 0; end = 0; scanned = 0
             }
             return nil
@@ -129,10 +134,10 @@ struct LineSplitter: ~Copyable {
 
     private mutating func finishDiscard() -> Event {
         let prefix = discardPrefix ?? []
-        var length = discardLength
-        if length > 0 && prefix.count == length && prefix.last == 0x0D { length -= 1 }
+        let length = discardLastByte == 0x0D ? discardLength - 1 : discardLength
         discardPrefix = nil
         discardLength = 0
+        discardLastByte = 0
         lineNumber += 1
         return .tooLong(prefix: prefix, length: length, number: lineNumber)
     }
