@@ -84,7 +84,7 @@ struct LZ4Tests {
         let directory = Fixtures.makeTemporaryDirectory("lz4")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("plain.csv.lz4").path
-        FileManager.default.createFile(atPath: path, contents: Data("hash,value\n".utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("hash,value\n".utf8)))
         let error = #expect(throws: ChainwatchError.self) { _ = try TestInput.readAll(path: path) }
         #expect(error?.code == .corruptCompressedInput)
     }
