@@ -80,4 +80,35 @@ struct ByteLevelHelperTests {
         #expect(lines == ["1:a", "2:bb", "3:", "4:" + String(repeating: "c", count: 30), "5:long 50 42", "6:last"])
         #expect(splitter.capacity <= 42)
     }
+
+    @Test func hexParsingMatchesAccountKeyAndRejectsEveryBadCharacter() {
+        var generator = SeededGenerator(seed: 11)
+        let alphabet = Array("0123456789abcdefABCDEF".utf8)
+        for _ in 0 ..< 200 {
+            let address = Array("0x".utf8) + (0 ..< 40).map { _ in alphabet.randomElement(using: &generator)! }
+            address.withUnsafeBytes { raw in
+                #expect(_HexParsing.accountKey(raw) == AccountKey(hexAddress: raw))
+                #expect(_HexParsing.accountKey(raw) != nil)
+            }
+        }
+        let valid = Array("0x64a018b23b4d7a077dffa6723462bc722861c5ad".utf8)
+        for position in 2 ..< 42 {
+            for byte: UInt8 in [0, 0x2F, 0x3A, 0x40, 0x47, 0x60, 0x67, 0x7A, 0x80, 0xFF] {
+                var broken = valid
+                broken[position] = byte
+                broken.withUnsafeBytes { raw in #expect(_HexParsing.accountKey(raw) == nil) }
+            }
+        }
+        for text in ["", "0x", "64a018b23b4d7a077dffa6723462bc722861c5ad00", "0x64a018b23b4d7a077dffa6723462bc722861c5a"] {
+            Array(text.utf8).withUnsafeBytes { raw in #expect(_HexParsing.accountKey(raw) == nil) }
+        }
+        let hash = "0x" + String(repeating: "0123456789abcdeF", count: 4)
+        Array(hash.utf8).withUnsafeBytes { raw in #expect(_HexParsing.isHash(raw)) }
+        for position in 2 ..< 66 {
+            var broken = Array(hash.utf8)
+            broken[position] = UInt8(ascii: "g")
+            broken.withUnsafeBytes { raw in #expect(!_HexParsing.isHash(raw)) }
+        }
+        Array((hash + "0").utf8).withUnsafeBytes { raw in #expect(!_HexParsing.isHash(raw)) }
+    }
 }
