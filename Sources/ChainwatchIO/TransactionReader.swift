@@ -63,8 +63,11 @@ public final class TransactionReader {
     ///   record), so `while try reader.readBatch(…) { … }` never drops data.
     /// - Throws: `.unknownFormat`, `.badHeader` (first line), `.unreadableInput`, `.truncatedInput`,
     ///   `.corruptCompressedInput`.
+    ///   Rows appended before an error was thrown stay in `batch`.
+    /// - Precondition: `maxRows > 0`.
     /// - Complexity: O(bytes read).
     public func readBatch(into batch: inout TxBatch, maxRows: Int, quarantine: inout [QuarantineRecord]) throws(ChainwatchError) -> Bool {
+        precondition(maxRows > 0, "maxRows must be positive")
         guard !exhausted else { return false }
         let quarantinedBefore = quarantine.count
         var appended = 0
@@ -100,8 +103,12 @@ public final class TransactionReader {
 
     /// Decodes one line; returns `true` when it became a row.
     private func handle(
-        _ line: UnsafeRawBufferPointer, number: Int64, batch: inout TxBatch, quarantine: inout [QuarantineRecord]
+        _ rawLine: UnsafeRawBufferPointer, number: Int64, batch: inout TxBatch, quarantine: inout [QuarantineRecord]
     ) throws(ChainwatchError) -> Bool {
+        var line = rawLine
+        if number == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeRawBufferPointer(rebasing: line[3...])  // UTF-8 byte order mark
+        }
         if line.isEmpty { return false }
         if csv == nil && jsonl == nil {
             try start(with: line)

@@ -127,10 +127,26 @@ struct BadInputTests {
         #expect(error?.message.contains(path) == true)
     }
 
+    @Test func directoryIsUnreadableOnFirstRead() throws {
+        let directory = Fixtures.makeTemporaryDirectory("dir")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let error = #expect(throws: ChainwatchError.self) { _ = try TestInput.readAll(path: directory.path) }
+        #expect(error?.code == .unreadableInput)
+        #expect(error?.message.contains(directory.path) == true)
+    }
+
     @Test func emptyInputGivesNoRowsAndNoError() throws {
         for text in ["", "\n\n", "\r\n"] {
             let (reader, batch, quarantine) = try Self.read(text)
             #expect(batch.isEmpty && quarantine.isEmpty && reader.format == nil)
+        }
+    }
+
+    @Test func byteOrderMarkIsIgnored() throws {
+        for path in [Fixtures.ethereumCSV, Fixtures.ethereumJSONL] {
+            let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + TestInput.bytes(path: path)
+            let (batch, quarantine) = try TestInput.readAll(MemoryByteSource(bytes))
+            #expect(batch.count == 298 && quarantine.isEmpty, "\(path)")
         }
     }
 }
