@@ -1,11 +1,5 @@
 import ChainwatchCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads a file descriptor with POSIX `read(2)`: a file opened by path, stdin (fd 0) or a pipe.
 ///
 /// The caller supplies the buffer (the reader uses 1 MiB), so there is no copy beyond the kernel's.
@@ -27,15 +21,15 @@ public final class FileDescriptorSource: ByteSource {
     ///
     /// - Throws: `.unreadableInput` naming the path and the system's reason (missing file, permissions).
     public convenience init(path: String) throws(ChainwatchError) {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = _POSIX.openForReading(path)
         guard descriptor >= 0 else {
-            throw ChainwatchError(.unreadableInput, "cannot open input \(path): \(String(cString: strerror(errno)))", context: path)
+            throw ChainwatchError(.unreadableInput, "cannot open input \(path): \(_POSIX.lastErrorText)", context: path)
         }
         self.init(fileDescriptor: descriptor, name: path, closesOnDeinit: true)
     }
 
     deinit {
-        if closesOnDeinit { _ = close(fileDescriptor) }
+        if closesOnDeinit { _ = _POSIX.closeDescriptor(fileDescriptor) }
     }
 
     /// One `read(2)`, retried on `EINTR`.
@@ -44,10 +38,10 @@ public final class FileDescriptorSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ChainwatchError) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {
-            let count = Glibc.read(fileDescriptor, base, buffer.count)
+            let count = _POSIX.readBytes(fileDescriptor, base, buffer.count)
             if count >= 0 { return count }
-            if errno == EINTR { continue }
-            throw ChainwatchError(.unreadableInput, "cannot read input \(name): \(String(cString: strerror(errno)))", context: name)
+            if _POSIX.interrupted { continue }
+            throw ChainwatchError(.unreadableInput, "cannot read input \(name): \(_POSIX.lastErrorText)", context: name)
         }
     }
 }

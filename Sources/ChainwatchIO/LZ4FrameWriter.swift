@@ -1,12 +1,6 @@
 import CLZ4
 import ChainwatchCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes one LZ4 frame incrementally to a file or descriptor (readable by `lz4 -d` and ``LZ4FrameSource``).
 ///
 /// Input is compressed in 64 KiB steps into a reusable output buffer and written as it goes, so memory
@@ -25,9 +19,9 @@ public final class LZ4FrameWriter {
 
     /// Creates (or truncates) `path` with mode 0644.
     public convenience init(path: String) throws(ChainwatchError) {
-        let descriptor = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = _POSIX.createForWriting(path)
         guard descriptor >= 0 else {
-            throw ChainwatchError(.storeFailure, "cannot create \(path): \(String(cString: strerror(errno)))", context: path)
+            throw ChainwatchError(.storeFailure, "cannot create \(path): \(_POSIX.lastErrorText)", context: path)
         }
         try self.init(fileDescriptor: descriptor, name: path, closesOnFinish: true)
     }
@@ -54,7 +48,7 @@ public final class LZ4FrameWriter {
     deinit {
         _ = LZ4F_freeCompressionContext(context)
         output.deallocate()
-        if ownsDescriptor && !finished { _ = close(fileDescriptor) }
+        if ownsDescriptor && !finished { _ = _POSIX.closeDescriptor(fileDescriptor) }
     }
 
     /// Compresses and writes `bytes`.
@@ -87,8 +81,8 @@ public final class LZ4FrameWriter {
         try check(written)
         try writeOut(written)
         finished = true
-        if ownsDescriptor && close(fileDescriptor) != 0 {
-            throw ChainwatchError(.storeFailure, "cannot close \(name): \(String(cString: strerror(errno)))", context: name)
+        if ownsDescriptor && _POSIX.closeDescriptor(fileDescriptor) != 0 {
+            throw ChainwatchError(.storeFailure, "cannot close \(name): \(_POSIX.lastErrorText)", context: name)
         }
     }
 
@@ -101,10 +95,10 @@ public final class LZ4FrameWriter {
     private func writeOut(_ count: Int) throws(ChainwatchError) {
         var offset = 0
         while offset < count {
-            let written = Glibc.write(fileDescriptor, output.baseAddress! + offset, count - offset)
+            let written = _POSIX.writeBytes(fileDescriptor, output.baseAddress! + offset, count - offset)
             if written < 0 {
-                if errno == EINTR { continue }
-                throw ChainwatchError(.storeFailure, "cannot write \(name): \(String(cString: strerror(errno)))", context: name)
+                if _POSIX.interrupted { continue }
+                throw ChainwatchError(.storeFailure, "cannot write \(name): \(_POSIX.lastErrorText)", context: name)
             }
             offset += written
         }
