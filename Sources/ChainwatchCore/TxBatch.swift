@@ -26,23 +26,23 @@ public struct TxFlags: OptionSet, Sendable, Hashable {
 /// - Warning: Columns must stay in step: append only through ``append(_:)`` or ``append(from:at:)``.
 public struct TxBatch: Sendable, Equatable {
     public var chain: Chain
-    public private(set) var blockNumber: [Int64] = []
-    public private(set) var blockTime: [Int64] = []
-    public private(set) var txIndex: [Int32] = []
-    public private(set) var amount: [Double] = []
+    public internal(set) var blockNumber: [Int64] = []
+    public internal(set) var blockTime: [Int64] = []
+    public internal(set) var txIndex: [Int32] = []
+    public internal(set) var amount: [Double] = []
     /// Gas price in gwei (0 where the chain has none).
-    public private(set) var gasPrice: [Float] = []
-    public private(set) var flags: [TxFlags] = []
-    public private(set) var from: [AccountKey] = []
-    public private(set) var to: [AccountKey] = []
-    public private(set) var hash: StringColumn = .init()
-    public private(set) var fromAddress: StringColumn = .init()
-    public private(set) var toAddress: StringColumn = .init()
+    public internal(set) var gasPrice: [Float] = []
+    public internal(set) var flags: [TxFlags] = []
+    public internal(set) var from: [AccountKey] = []
+    public internal(set) var to: [AccountKey] = []
+    public internal(set) var hash: StringColumn = .init()
+    public internal(set) var fromAddress: StringColumn = .init()
+    public internal(set) var toAddress: StringColumn = .init()
     /// The exact integer amount in base units (wei, satoshi) as it appeared in the input.
-    public private(set) var valueRaw: StringColumn = .init()
+    public internal(set) var valueRaw: StringColumn = .init()
     /// Where each row came from: index into ``sources`` and 1-based line number.
-    public private(set) var sourceIndex: [UInt16] = []
-    public private(set) var sourceLine: [Int64] = []
+    public internal(set) var sourceIndex: [UInt16] = []
+    public internal(set) var sourceLine: [Int64] = []
     /// The names of the inputs rows came from (file paths, `-` for stdin).
     public var sources: [String] = []
 

@@ -1,2 +1,0 @@
-// ChainwatchIO: see the module's files.
-import ChainwatchCore

@@ -1,0 +1,128 @@
+import ChainwatchCore
+
+/// Restores block order (event time) for rows that parallel exporters deliver out of order.
+///
+/// Rows are held until the highest block seen is `windowBlocks` ahead of theirs, then emitted sorted by
+/// (block_number, transaction_index, arrival order). A row whose block is below the highest block already
+/// emitted is **late**: it is emitted at once, flagged ``TxFlags/late``, with its block time raised to the
+/// latest emitted block time so event time never runs backwards.
+///
+/// Rows are processed one at a time in arrival order (releases happen as soon as a row raises the highest
+/// block), so the output depends only on the arrival sequence, never on how it was cut into ``push(_:into:)``
+/// calls. Consequence for `windowBlocks == 0`: every row is emitted on arrival (arrival order), and rows
+/// below an already emitted block are flagged late.
+///
+///     held:  min-heap of (block, txIndex, seq) → row in `arena`   (at most the rows of `windowBlocks` blocks)
+///     arena: TxBatch of held rows; released rows become garbage, compacted when they dominate
+///
+/// - Complexity: O(log held) per row.
+public struct ReorderBuffer: Sendable {
+    private struct Entry: Sendable {
+        var block: Int64
+        var txIndex: Int32
+        var sequence: UInt64
+        var row: Int
+
+        @inline(__always)
+        func precedes(_ other: Entry) -> Bool {
+            (block, txIndex, sequence) < (other.block, other.txIndex, other.sequence)
+        }
+    }
+
+    public let windowBlocks: Int64
+    /// Rows flagged late so far.
+    public private(set) var lateRows: Int64 = 0
+    /// Rows currently held back.
+    public var heldRows: Int { heap.count }
+
+    private var heap: [Entry] = []
+    private var arena = TxBatch()
+    private var nextSequence: UInt64 = 0
+    private var highestSeen = Int64.min
+    private var highestEmitted = Int64.min
+    private var latestEmittedTime = Int64.min
+
+    /// - Precondition: `windowBlocks >= 0`.
+    public init(windowBlocks: Int64) {
+        precondition(windowBlocks >= 0, "reorder window must be non-negative")
+        self.windowBlocks = windowBlocks
+    }
+
+    /// Takes `batch` in arrival order and appends every row that became releasable to `output`.
+    public mutating func push(_ batch: TxBatch, into output: inout TxBatch) {
+        arena.chain = batch.chain
+        for index in 0 ..< batch.count {
+            let block = batch.blockNumber[index]
+            if block < highestEmitted {
+                output.append(from: batch, at: index, extraFlags: .late)
+                let time = max(batch.blockTime[index], latestEmittedTime)
+                output.setBlockTime(time, at: output.count - 1)
+                latestEmittedTime = time
+                lateRows += 1
+                continue
+            }
+            arena.append(from: batch, at: index)
+            insert(Entry(block: block, txIndex: batch.txIndex[index], sequence: nextSequence, row: arena.count - 1))
+            nextSequence += 1
+            highestSeen = max(highestSeen, block)
+            release(upTo: highestSeen - windowBlocks, into: &output)
+        }
+        compactIfNeeded()
+    }
+
+    /// End of input: emits everything held, sorted.
+    public mutating func flush(into output: inout TxBatch) {
+        release(upTo: .max, into: &output)
+        arena.removeAll()
+    }
+
+    private mutating func release(upTo threshold: Int64, into output: inout TxBatch) {
+        while let top = heap.first, top.block <= threshold {
+            removeFirst()
+            output.append(from: arena, at: top.row)
+            highestEmitted = max(highestEmitted, top.block)
+            latestEmittedTime = max(latestEmittedTime, arena.blockTime[top.row])
+        }
+    }
+
+    /// Drops released rows from the arena once they are most of it (keeps memory bounded by the window).
+    private mutating func compactIfNeeded() {
+        let dead = arena.count - heap.count
+        guard dead > 4096, dead > heap.count else { return }
+        var compacted = TxBatch(chain: arena.chain, capacity: heap.count)
+        for position in heap.indices {
+            compacted.append(from: arena, at: heap[position].row)
+            heap[position].row = compacted.count - 1
+        }
+        arena = compacted
+    }
+
+    // MARK: Binary min-heap
+
+    private mutating func insert(_ entry: Entry) {
+        heap.append(entry)
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    private mutating func removeFirst() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            var smallest = left
+            if left + 1 < heap.count && heap[left + 1].precedes(heap[left]) { smallest = left + 1 }
+            guard heap[smallest].precedes(heap[parent]) else { return }
+            heap.swapAt(smallest, parent)
+            parent = smallest
+        }
+    }
+}
