@@ -1,1 +1,0 @@
-// ChainwatchPipeline: see the module's files.

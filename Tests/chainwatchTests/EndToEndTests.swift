@@ -1,0 +1,111 @@
+import ChainwatchStore
+import Foundation
+import Testing
+import _ChainwatchTestSupport
+
+/// The walking skeleton as a user meets it: the real binary on the shipped samples.
+@Suite(.serialized)
+struct EndToEndTests {
+    let directory = Fixtures.makeTemporaryDirectory("cw-e2e")
+    var database: String { directory.appendingPathComponent("alerts.db").path }
+
+    func alertHashes(detector: String = "amount_zscore") throws -> [String] {
+        var query = AlertQuery()
+        query.detector = detector
+        return try AlertReader(path: database).alerts(query).map(\.alert.txHash)
+    }
+
+    @Test func alertsMatchTheRuleAndRerunAddsNothing() throws {
+        let sample = Fixtures.ethereumUnorderedLZ4
+        let expected = AmountZScoreReference.alerts(
+            AmountZScoreReference.rows(csv: String(decoding: try CLIRunner.decompress(sample), as: UTF8.self)))
+        #expect(expected.count > 10, "the sample should exercise the rule")
+
+        let first = try CLIRunner.run(["run", sample, "--db", database, "--reorder-window", "1024", "--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(Set(try alertHashes()) == Set(expected))
+        #expect(try alertHashes().count == expected.count)
+
+        let second = try CLIRunner.run(["run", sample, "--db", database, "--reorder-window", "1024"])
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("\(expected.count) alerts (0 new)"), "\(second.stderr)")
+        #expect(try alertHashes().count == expected.count)
+        let runs = try AlertReader(path: database).runs(limit: 10)
+        #expect(runs.count == 2)
+    }
+
+    @Test func stdinAndLZ4OnStdinGiveTheSameAlertsAsTheFile() throws {
+        let sample = Fixtures.ethereumUnorderedLZ4
+        let viaFile = try CLIRunner.run(["run", sample, "--db", database, "--reorder-window", "1024", "--quiet"])
+        #expect(viaFile.status == 0)
+        let fileAlerts = try alertHashes()
+
+        let other = directory.appendingPathComponent("stdin.db").path
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: sample))
+        let viaStdin = try CLIRunner.run(["run", "-", "--db", other, "--reorder-window", "1024", "--quiet"], stdin: compressed)
+        #expect(viaStdin.status == 0, "\(viaStdin.stderr)")
+        var query = AlertQuery()
+        query.detector = "amount_zscore"
+        #expect(try AlertReader(path: other).alerts(query).map(\.alert.txHash) == fileAlerts)
+
+        let plain = directory.appendingPathComponent("plain.db").path
+        let viaPlainStdin = try CLIRunner.run(
+            ["run", "--db", plain, "--reorder-window", "1024", "--quiet"], stdin: try CLIRunner.decompress(sample))
+        #expect(viaPlainStdin.status == 0)
+        #expect(try AlertReader(path: plain).alerts(query).map(\.alert.txHash) == fileAlerts)
+    }
+
+    @Test func badRowsAreQuarantinedAndTheRunGoesOn() throws {
+        let good = try String(contentsOfFile: Fixtures.ethereumCSV, encoding: .utf8)
+        var lines = good.split(separator: "\n").map(String.init)
+        lines.insert("not,enough,fields", at: 5)
+        lines.insert(lines[7].replacingOccurrences(of: ",0x", with: ",0xZZ"), at: 8)
+        let input = directory.appendingPathComponent("bad.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+
+        let result = try CLIRunner.run(["run", input.path, "--db", database])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("298 rows"), "\(result.stderr)")
+        #expect(result.stderr.contains("2 quarantined"), "\(result.stderr)")
+        let counts = try AlertReader(path: database).counts()
+        #expect(counts.quarantined == 2)
+    }
+
+    @Test func fatalProblemsAreOneLineAndNonZero() throws {
+        let missingDirectory = try CLIRunner.run(["run", Fixtures.ethereumCSV, "--db", "/nonexistent/dir/alerts.db"])
+        #expect(missingDirectory.status == 74)
+        #expect(missingDirectory.stderr.split(separator: "\n").count == 1, "\(missingDirectory.stderr)")
+
+        let notAnExport = directory.appendingPathComponent("notes.txt")
+        try "hello world\nsecond line\n".write(to: notAnExport, atomically: true, encoding: .utf8)
+        let unknown = try CLIRunner.run(["run", notAnExport.path, "--db", database])
+        #expect(unknown.status == 66)
+        #expect(unknown.stderr.contains("format"), "\(unknown.stderr)")
+
+        let missingFile = try CLIRunner.run(["run", "/nonexistent.csv", "--db", database])
+        #expect(missingFile.status == 64)
+        #expect(missingFile.stderr.contains("no such input file"))
+    }
+
+    @Test func alertsCommandPrintsTextAndJSON() throws {
+        let run = try CLIRunner.run(
+            ["run", Fixtures.ethereumUnorderedLZ4, "--db", database, "--reorder-window", "1024", "--quiet"])
+        #expect(run.status == 0)
+        let total = try alertHashes().count
+
+        let text = try CLIRunner.run(["alerts", "--db", database])
+        #expect(text.status == 0)
+        #expect(text.stdout.split(separator: "\n").count == total)
+        #expect(text.stdout.contains("amount_zscore"))
+
+        let json = try CLIRunner.run(["alerts", "--db", database, "--json", "--limit", "3"])
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["detector"] as? String == "amount_zscore")
+            #expect(object["reasons"] is [String: Any])
+            #expect((object["value_wei"] as? String)?.allSatisfy(\.isNumber) == true)
+        }
+    }
+}
