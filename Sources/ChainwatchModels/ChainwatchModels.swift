@@ -1,1 +1,0 @@
-// ChainwatchModels: see the module's files.
