@@ -121,3 +121,30 @@ public struct Autoencoder: Sendable, Equatable {
         return sum / Float(dimensions)
     }
 }
+
+extension Autoencoder {
+    /// Per-feature credit for a standardized row's reconstruction error; non-negative, sums to 1.
+    ///
+    /// Rule (occlusion): `credit_j ∝ max(0, score(x) − score(x with x_j := 0))` — how much of the error goes
+    /// away when feature j is reset to its training mean (0 after standardization). Raw per-feature errors
+    /// (``perFeatureError(row:)``) can name the wrong feature: a deviation in a feature the code explains well
+    /// is partly "reconstructed" into its correlated neighbours, which then carry the error. If no feature
+    /// lowers the error, the shares of ``perFeatureError(row:)`` are returned. Cost: d + 1 scalar forwards.
+    public func attribution(row: [Float]) -> [Float] {
+        let base = score(row: row)
+        var drops = [Double](repeating: 0, count: dimensions)
+        var probe = row
+        for j in 0 ..< dimensions {
+            probe[j] = 0
+            drops[j] = max(0, Double(base) - Double(score(row: probe)))
+            probe[j] = row[j]
+        }
+        var total = drops.reduce(0, +)
+        if total <= 0 {
+            drops = perFeatureError(row: row).map(Double.init)
+            total = drops.reduce(0, +)
+        }
+        guard total > 0 else { return [Float](repeating: 0, count: dimensions) }
+        return drops.map { Float($0 / total) }
+    }
+}
