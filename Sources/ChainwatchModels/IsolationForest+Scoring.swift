@@ -18,12 +18,7 @@ extension IsolationForest {
         data.values.withUnsafeBufferPointer { values in
             totals.withUnsafeMutableBufferPointer { totals in
                 if extended {
-                    for r in 0 ..< data.rows {
-                        let row = UnsafeBufferPointer(rebasing: values[r * dimensions ..< (r + 1) * dimensions])
-                        var total: Double = 0
-                        for tree in 0 ..< treeCount { total += Double(pathLength(row: row, tree: tree)) }
-                        totals[r] = total
-                    }
+                    _walkExtended(values: values, rows: data.rows, totals: totals)
                 } else {
                     _walkAxisParallel(values: values, rows: data.rows, totals: totals)
                 }
@@ -32,6 +27,45 @@ extension IsolationForest {
         let trees = Double(treeCount)
         for r in 0 ..< data.rows { scores[r] = score(meanPathLength: totals[r] / trees) }
     }
+
+    /// Extended forests: each step is a d-long ``hyperplaneDot(_:_:_:)``; trees are added in order per row.
+    private func _walkExtended(values: UnsafeBufferPointer<Float>, rows: Int,
+                               totals: UnsafeMutableBufferPointer<Double>) {
+        normals.withUnsafeBufferPointer { normalBuffer in
+        threshold.withUnsafeBufferPointer { thresholdBuffer in
+        leafPathLength.withUnsafeBufferPointer { leafBuffer in
+            let n = normalBuffer.baseAddress!, t = thresholdBuffer.baseAddress!, leaf = leafBuffer.baseAddress!
+            let d = dimensions, internalSlots = internalSlotsPerTree, bottomSlots = bottomSlotsPerTree
+            // Tree-major within chunks of 256 rows: one tree's normals (255 × d floats, 40 KB at d = 40) stay
+            // in cache while the chunk walks it; row-major walking missed cache on nearly every node.
+            var chunkStart = 0
+            while chunkStart < rows {
+                let chunkEnd = min(chunkStart + 256, rows)
+                for r in chunkStart ..< chunkEnd { totals[r] = 0 }
+                for tree in 0 ..< treeCount {
+                    let base = tree * internalSlots
+                    let tl = leaf + tree * bottomSlots - internalSlots
+                    for r in chunkStart ..< chunkEnd {
+                        let x = values.baseAddress! + r * d
+                        var s = 0
+                        for _ in 0 ..< heightLimit {
+                            let value = IsolationForest.hyperplaneDot(n + (base + s) * d, x, d)
+                            s = 2 &* s &+ 1 &+ _bit(value >= t[base + s])
+                        }
+                        totals[r] += Double(tl[s])
+                    }
+                }
+                chunkStart = chunkEnd
+            }
+        }
+        }
+        }
+    }
+
+    /// 0 or 1 without a `select`: LLVM turns a select whose condition depends on a load into a branch
+    /// (it did for one of the eight lanes), and a mispredicted branch per step costs more than the walk.
+    @inline(__always)
+    private func _bit(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
 
     /// Adds each row's path length in every tree to `totals[row]`, eight rows at a time plus a scalar tail.
     private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
@@ -43,23 +77,30 @@ extension IsolationForest {
             let x = values.baseAddress!
             let d = dimensions, height = heightLimit
             let internalSlots = internalSlotsPerTree, bottomSlots = bottomSlotsPerTree
+            // Each 8-row block is transposed (block[f·8 + r] = row r's feature f) so one base pointer and
+            // a constant lane offset address all eight rows: fewer live registers, and the compiler keeps
+            // every lane's step branch-free (with eight row pointers it spilled and branched on one lane).
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: 8 * d)
+            defer { block.deallocate() }
             var start = 0
             while start + 8 <= rows {
-                let x0 = x + start * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
-                let x4 = x3 + d, x5 = x4 + d, x6 = x5 + d, x7 = x6 + d
+                for r in 0 ..< 8 {
+                    let row = x + (start + r) * d
+                    for j in 0 ..< d { block[j &* 8 &+ r] = row[j] }
+                }
                 var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0
                 for tree in 0 ..< treeCount {
                     let tf = f + tree * internalSlots, tt = t + tree * internalSlots
                     var s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0
                     for _ in 0 ..< height {
-                        s0 = 2 &* s0 &+ (x0[Int(tf[s0])] >= tt[s0] ? 2 : 1)
-                        s1 = 2 &* s1 &+ (x1[Int(tf[s1])] >= tt[s1] ? 2 : 1)
-                        s2 = 2 &* s2 &+ (x2[Int(tf[s2])] >= tt[s2] ? 2 : 1)
-                        s3 = 2 &* s3 &+ (x3[Int(tf[s3])] >= tt[s3] ? 2 : 1)
-                        s4 = 2 &* s4 &+ (x4[Int(tf[s4])] >= tt[s4] ? 2 : 1)
-                        s5 = 2 &* s5 &+ (x5[Int(tf[s5])] >= tt[s5] ? 2 : 1)
-                        s6 = 2 &* s6 &+ (x6[Int(tf[s6])] >= tt[s6] ? 2 : 1)
-                        s7 = 2 &* s7 &+ (x7[Int(tf[s7])] >= tt[s7] ? 2 : 1)
+                        s0 = 2 &* s0 &+ 1 &+ _bit(block[Int(tf[s0]) &* 8] >= tt[s0])
+                        s1 = 2 &* s1 &+ 1 &+ _bit(block[Int(tf[s1]) &* 8 &+ 1] >= tt[s1])
+                        s2 = 2 &* s2 &+ 1 &+ _bit(block[Int(tf[s2]) &* 8 &+ 2] >= tt[s2])
+                        s3 = 2 &* s3 &+ 1 &+ _bit(block[Int(tf[s3]) &* 8 &+ 3] >= tt[s3])
+                        s4 = 2 &* s4 &+ 1 &+ _bit(block[Int(tf[s4]) &* 8 &+ 4] >= tt[s4])
+                        s5 = 2 &* s5 &+ 1 &+ _bit(block[Int(tf[s5]) &* 8 &+ 5] >= tt[s5])
+                        s6 = 2 &* s6 &+ 1 &+ _bit(block[Int(tf[s6]) &* 8 &+ 6] >= tt[s6])
+                        s7 = 2 &* s7 &+ 1 &+ _bit(block[Int(tf[s7]) &* 8 &+ 7] >= tt[s7])
                     }
                     let tl = leaf + tree * bottomSlots - internalSlots
                     a0 += Double(tl[s0]); a1 += Double(tl[s1]); a2 += Double(tl[s2]); a3 += Double(tl[s3])
@@ -75,7 +116,7 @@ extension IsolationForest {
                 for tree in 0 ..< treeCount {
                     let tf = f + tree * internalSlots, tt = t + tree * internalSlots
                     var s = 0
-                    for _ in 0 ..< height { s = 2 &* s &+ (xr[Int(tf[s])] >= tt[s] ? 2 : 1) }
+                    for _ in 0 ..< height { s = 2 &* s &+ 1 &+ _bit(xr[Int(tf[s])] >= tt[s]) }
                     total += Double(leaf[tree * bottomSlots - internalSlots + s])
                 }
                 totals[r] = total

@@ -123,11 +123,12 @@ private struct _TreeGrower {
         return p
     }
 
-    /// `normal · values[offset ..< offset + count]`, summed left to right exactly as scoring does.
+    /// `normal · values[offset ..< offset + count]` via ``IsolationForest/hyperplaneDot(_:_:_:)``, the
+    /// same summation order scoring uses, so training partitions and scoring walks agree exactly.
     static func dot(_ normal: [Float], _ values: [Float], _ offset: Int, _ count: Int) -> Float {
-        var sum: Float = 0
-        for j in 0 ..< count { sum = sum + normal[j] * values[offset + j] }
-        return sum
+        normal.withUnsafeBufferPointer { n in
+            values.withUnsafeBufferPointer { v in IsolationForest.hyperplaneDot(n.baseAddress!, v.baseAddress! + offset, count) }
+        }
     }
 }
 

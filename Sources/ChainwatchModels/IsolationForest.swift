@@ -113,9 +113,32 @@ public struct IsolationForest: Sendable, Equatable {
     @inline(__always)
     func splitValue(row: UnsafeBufferPointer<Float>, slot: Int) -> Float {
         if !extended { return row[Int(feature[slot])] }
-        var sum: Float = 0
-        let offset = slot * dimensions
-        for j in 0 ..< dimensions { sum = sum + normals[offset + j] * row[j] }
+        return normals.withUnsafeBufferPointer { n in
+            IsolationForest.hyperplaneDot(n.baseAddress! + slot * dimensions, row.baseAddress!, dimensions)
+        }
+    }
+
+    /// The extended forest's `n · x`, in one fixed order used by training, scoring and attribution alike:
+    /// eight SIMD lanes accumulate `j ≡ lane (mod 8)`, the lanes are summed pairwise (8 → 4 → 2 → 1), then the `count mod 8` tail is
+    /// added left to right. Eight independent sums instead of one serial chain (≈ 5× faster at d = 40);
+    /// products and sums stay separate (no fused multiply-add).
+    @inline(__always)
+    static func hyperplaneDot(_ normal: UnsafePointer<Float>, _ row: UnsafePointer<Float>, _ count: Int) -> Float {
+        var lanes = SIMD8<Float>()
+        var j = 0
+        while j + 8 <= count {
+            let n = UnsafeRawPointer(normal + j).loadUnaligned(as: SIMD8<Float>.self)
+            let x = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            lanes = lanes + n * x
+            j += 8
+        }
+        let quad = lanes.lowHalf + lanes.highHalf
+        let pair = quad.lowHalf + quad.highHalf
+        var sum = pair.x + pair.y
+        while j < count {
+            sum = sum + normal[j] * row[j]
+            j += 1
+        }
         return sum
     }
 

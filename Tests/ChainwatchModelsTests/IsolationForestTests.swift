@@ -47,9 +47,10 @@ struct IsolationForestTests {
         case let .split(feature, normal, threshold, left, right):
             let value: Float
             if normal.isEmpty { value = row[feature] } else {
-                var sum: Float = 0
-                for j in row.indices { sum = sum + normal[j] * row[j] }
-                value = sum
+                // The forest's one summation order for n · x (see `hyperplaneDot`).
+                value = normal.withUnsafeBufferPointer { n in
+                    row.withUnsafeBufferPointer { IsolationForest.hyperplaneDot(n.baseAddress!, $0.baseAddress!, row.count) }
+                }
             }
             return referencePathLength(row, value < threshold ? left : right, depth: depth + 1)
         }
@@ -63,7 +64,7 @@ struct IsolationForestTests {
 
     @Test(arguments: [false, true])
     func flattenedScoresMatchRecursiveReference(extended: Bool) {
-        var data = TestData.gaussian(rows: 203, dimensions: 3, seed: 21)
+        var data = TestData.gaussian(rows: 203, dimensions: 11, seed: 21)
         data[7, 1] = 6
         data[8, 0] = 0; data[8, 1] = 0; data[8, 2] = 0
         let configuration = IsolationForest.Configuration(trees: 12, sampleSize: 100, seed: 77, extended: extended)
