@@ -8,7 +8,7 @@ extension Autoencoder {
     ///
     /// `lossHistory[e]` is the mean over epoch `e`'s rows of each row's error, measured during the epoch
     /// before that batch's update. Cost: ≈ 3 × (Σ in·out) multiply-adds per row per epoch — for d = 40 and
-    /// 16-8-16, ≈ 4.6 k per row.
+    /// 16-8-16, ≈ 4.6 k per row — done 16 rows at a time in SIMD16 lanes.
     public static func train(_ data: FeatureMatrix, configuration: Configuration)
         -> (model: Autoencoder, lossHistory: [Float]) {
         precondition(data.rows > 0, "cannot train an autoencoder on no rows")
@@ -16,6 +16,7 @@ extension Autoencoder {
         let sizes = [data.dimensions] + configuration.hidden + [data.dimensions]
         var model = initialized(layerSizes: sizes, activation: configuration.activation, rng: &rng)
         var trainer = _AdamTrainer(model: model, learningRate: configuration.learningRate)
+        defer { trainer.release() }
         var order = Array(0 ..< data.rows)
         var history: [Float] = []
         for _ in 0 ..< configuration.epochs {
@@ -34,88 +35,96 @@ extension Autoencoder {
 }
 
 /// Gradient and Adam moment buffers for one training run, reused for every batch.
+///
+/// A batch is processed in blocks of 16 rows with the SIMD16 kernels: forward (`dense`, keeping every
+/// layer's activations), output delta `2(x̂ − x)/(d·B)` with padded lanes masked to zero, then
+/// `denseBackward` layer by layer into lane-wise gradient accumulators that are summed once per batch.
+/// The pointers are owned here and freed by `release()`.
 private struct _AdamTrainer {
+    typealias Lanes = _MatrixKernels.Lanes
     let sizes: [Int]
     let activation: Autoencoder.Activation
     let learningRate: Float
+    let offsets: [Int]
+    let layerStart: [Int]
     var gradient: [Float]
     var firstMoment: [Float]
     var secondMoment: [Float]
     var steps = 0
-    /// Per-layer activations and deltas of the row being processed.
-    var layers: [[Float]]
-    var deltas: [[Float]]
+    let activations: UnsafeMutablePointer<Lanes>
+    let deltas: UnsafeMutablePointer<Lanes>
+    let gradientLanes: UnsafeMutablePointer<Lanes>
+    let rows: UnsafeMutablePointer<Float>
 
     init(model: Autoencoder, learningRate: Float) {
         sizes = model.layerSizes
         activation = model.activation
         self.learningRate = learningRate
+        offsets = (0 ..< model.layerCount).map { model.weightOffset($0) }
+        var starts = [0]
+        for size in sizes { starts.append(starts.last! + size) }
+        layerStart = starts
         gradient = [Float](repeating: 0, count: model.parameters.count)
         firstMoment = gradient
         secondMoment = gradient
-        layers = sizes.map { [Float](repeating: 0, count: $0) }
-        deltas = layers
+        activations = .allocate(capacity: starts.last!)
+        deltas = .allocate(capacity: starts.last!)
+        gradientLanes = .allocate(capacity: model.parameters.count)
+        rows = .allocate(capacity: _MatrixKernels.laneCount * sizes[0])
+    }
+
+    func release() {
+        activations.deallocate(); deltas.deallocate(); gradientLanes.deallocate(); rows.deallocate()
     }
 
     /// Accumulates the batch gradient, applies one Adam update, returns the sum of the rows' errors.
-    mutating func step(data: FeatureMatrix, rows: ArraySlice<Int>, model: inout Autoencoder) -> Double {
-        for k in gradient.indices { gradient[k] = 0 }
-        let d = data.dimensions, last = sizes.count - 1
-        let outputScale = 2 / Float(d * rows.count)
+    mutating func step(data: FeatureMatrix, rows batch: ArraySlice<Int>, model: inout Autoencoder) -> Double {
+        let d = sizes[0], last = sizes.count - 1, lanes = _MatrixKernels.laneCount
+        let outputScale = Lanes(repeating: 2 / Float(d * batch.count))
+        gradientLanes.update(repeating: Lanes(), count: gradient.count)
         var lossSum = 0.0
-        let offsets = (0 ..< last).map { model.weightOffset($0) }
-        model.parameters.withUnsafeBufferPointer { p in
-            for r in rows {
-                for j in 0 ..< d { layers[0][j] = data.values[r * d + j] }
-                forward(p, offsets)
-                var rowLoss: Float = 0
-                for j in 0 ..< d {
-                    let diff = layers[last][j] - layers[0][j]
-                    rowLoss += diff * diff
-                    deltas[last][j] = diff * outputScale
+        model.parameters.withUnsafeBufferPointer { parameters in
+            data.values.withUnsafeBufferPointer { values in
+                let p = parameters.baseAddress!
+                var start = batch.startIndex
+                while start < batch.endIndex {
+                    let count = min(lanes, batch.endIndex - start)
+                    for k in 0 ..< count {
+                        (rows + k * d).update(from: values.baseAddress! + batch[start + k] * d, count: d)
+                    }
+                    _MatrixKernels.transpose(rows: rows, count: count, dimensions: d, into: activations)
+                    for l in 0 ..< last {
+                        let n = sizes[l], m = sizes[l + 1]
+                        _MatrixKernels.dense(weights: p + offsets[l], bias: p + offsets[l] + m * n,
+                                             input: activations + layerStart[l], inCount: n,
+                                             output: activations + layerStart[l + 1], outCount: m,
+                                             activation: l == last - 1 ? nil : activation)
+                    }
+                    var mask = Lanes(repeating: 1)
+                    for lane in count ..< lanes { mask[lane] = 0 }
+                    var squares = Lanes()
+                    for j in 0 ..< d {
+                        let diff = (activations[layerStart[last] + j] - activations[j]) * mask
+                        squares = squares + diff * diff
+                        deltas[layerStart[last] + j] = diff * outputScale
+                    }
+                    lossSum += Double(squares.sum()) / Double(d)
+                    for l in stride(from: last - 1, through: 0, by: -1) {
+                        let n = sizes[l], m = sizes[l + 1]
+                        _MatrixKernels.denseBackward(
+                            weights: p + offsets[l], input: activations + layerStart[l], inCount: n,
+                            delta: deltas + layerStart[l + 1], outCount: m, gradients: gradientLanes + offsets[l],
+                            inputDelta: l > 0 ? deltas + layerStart[l] : nil, activation: activation)
+                    }
+                    start += count
                 }
-                lossSum += Double(rowLoss / Float(d))
-                backward(p, offsets)
             }
+        }
+        gradient.withUnsafeMutableBufferPointer {
+            _MatrixKernels.laneSums(gradientLanes, count: $0.count, into: $0.baseAddress!)
         }
         applyAdam(&model.parameters)
         return lossSum
-    }
-
-    private mutating func forward(_ p: UnsafeBufferPointer<Float>, _ offsets: [Int]) {
-        let last = sizes.count - 1
-        for l in 0 ..< last {
-            let n = sizes[l], m = sizes[l + 1], w = offsets[l], b = w + m * n
-            for o in 0 ..< m {
-                var sum = p[b + o]
-                for i in 0 ..< n { sum = sum + p[w + o * n + i] * layers[l][i] }
-                layers[l + 1][o] = l == last - 1 ? sum : Autoencoder.activate(sum, activation)
-            }
-        }
-    }
-
-    /// Back-propagates `deltas[last]` (∂loss/∂output), adding weight and bias gradients.
-    private mutating func backward(_ p: UnsafeBufferPointer<Float>, _ offsets: [Int]) {
-        for l in stride(from: sizes.count - 2, through: 0, by: -1) {
-            let n = sizes[l], m = sizes[l + 1], w = offsets[l], b = w + m * n
-            for o in 0 ..< m {
-                let delta = deltas[l + 1][o]
-                if delta == 0 { continue }
-                gradient[b + o] += delta
-                for i in 0 ..< n { gradient[w + o * n + i] += delta * layers[l][i] }
-            }
-            guard l > 0 else { break }
-            for i in 0 ..< n {
-                var sum: Float = 0
-                for o in 0 ..< m { sum += p[w + o * n + i] * deltas[l + 1][o] }
-                let a = layers[l][i]
-                let slope: Float = switch activation {
-                case .relu: a > 0 ? 1 : 0
-                case .tanh: 1 - a * a
-                }
-                deltas[l][i] = sum * slope
-            }
-        }
     }
 
     private mutating func applyAdam(_ parameters: inout [Float]) {

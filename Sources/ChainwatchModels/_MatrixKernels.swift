@@ -47,6 +47,44 @@ enum _MatrixKernels {
         }
     }
 
+    /// Backward through one dense layer for 16 rows (lane-wise; the caller sums lanes once per batch):
+    /// `gradients[o·n + i] += delta[o] · input[i]`, `gradients[m·n + o] += delta[o]`, and when `inputDelta`
+    /// is given, `inputDelta[i] = (Σ_o w[o·n + i] · delta[o]) · act′(input[i])` where `input` holds the
+    /// activation *outputs* of the layer below (ReLU′ = [a > 0], tanh′ = 1 − a²).
+    static func denseBackward(weights: UnsafePointer<Float>, input: UnsafePointer<Lanes>, inCount n: Int,
+                              delta: UnsafePointer<Lanes>, outCount m: Int,
+                              gradients: UnsafeMutablePointer<Lanes>,
+                              inputDelta: UnsafeMutablePointer<Lanes>?, activation: Autoencoder.Activation) {
+        for o in 0 ..< m {
+            let dO = delta[o]
+            let row = gradients + o * n
+            for i in 0 ..< n { row[i] = row[i] + dO * input[i] }
+            gradients[m * n + o] = gradients[m * n + o] + dO
+        }
+        guard let inputDelta else { return }
+        for i in 0 ..< n {
+            var sum = Lanes()
+            for o in 0 ..< m { sum = sum + Lanes(repeating: weights[o * n + i]) * delta[o] }
+            let a = input[i]
+            switch activation {
+            case .relu: sum.replace(with: 0, where: .!(a .> 0))
+            case .tanh: sum = sum * (Lanes(repeating: 1) - a * a)
+            }
+            inputDelta[i] = sum
+        }
+    }
+
+    /// `output[k] = Σ_lane lanes[k][lane]` (lanes summed in order) for `k < count`.
+    static func laneSums(_ lanes: UnsafePointer<Lanes>, count: Int, into output: UnsafeMutablePointer<Float>) {
+        UnsafeRawPointer(lanes).withMemoryRebound(to: Float.self, capacity: count * laneCount) { floats in
+            for k in 0 ..< count {
+                var sum: Float = 0
+                for l in 0 ..< laneCount { sum += floats[k * laneCount + l] }
+                output[k] = sum
+            }
+        }
+    }
+
     /// Per-lane mean of `(reconstruction_j − input_j)²` over `d` features, summed in feature order.
     static func meanSquaredError(reconstruction: UnsafePointer<Lanes>, input: UnsafePointer<Lanes>,
                                  dimensions d: Int) -> Lanes {

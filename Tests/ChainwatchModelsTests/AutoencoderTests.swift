@@ -58,6 +58,45 @@ struct MatrixKernelTests {
         }
     }
 
+    /// Lane-wise backward pass against scalar sums over rows, for full and partial blocks.
+    @Test(arguments: [(Autoencoder.Activation.relu, 16), (.tanh, 16), (.relu, 5)])
+    func denseBackwardMatchesScalar(activation: Autoencoder.Activation, rows: Int) {
+        typealias Lanes = _MatrixKernels.Lanes
+        let n = 6, m = 4
+        var rng = _SplitMix64(seed: 12)
+        let w = (0 ..< m * n).map { _ in Float(rng.gaussian()) }
+        let a = (0 ..< rows * n).map { _ in Float(rng.gaussian()) }      // rows × n, row-major
+        let delta = (0 ..< rows * m).map { _ in Float(rng.gaussian()) }  // rows × m
+        let input = UnsafeMutablePointer<Lanes>.allocate(capacity: n), deltaLanes = UnsafeMutablePointer<Lanes>.allocate(capacity: m)
+        let gradients = UnsafeMutablePointer<Lanes>.allocate(capacity: m * n + m), inputDelta = UnsafeMutablePointer<Lanes>.allocate(capacity: n)
+        defer { input.deallocate(); deltaLanes.deallocate(); gradients.deallocate(); inputDelta.deallocate() }
+        a.withUnsafeBufferPointer { _MatrixKernels.transpose(rows: $0.baseAddress!, count: rows, dimensions: n, into: input) }
+        delta.withUnsafeBufferPointer { _MatrixKernels.transpose(rows: $0.baseAddress!, count: rows, dimensions: m, into: deltaLanes) }
+        gradients.initialize(repeating: Lanes(), count: m * n + m)
+        w.withUnsafeBufferPointer {
+            _MatrixKernels.denseBackward(weights: $0.baseAddress!, input: input, inCount: n, delta: deltaLanes, outCount: m,
+                                         gradients: gradients, inputDelta: inputDelta, activation: activation)
+        }
+        var summed = [Float](repeating: 0, count: m * n + m)
+        summed.withUnsafeMutableBufferPointer { _MatrixKernels.laneSums(gradients, count: m * n + m, into: $0.baseAddress!) }
+        for o in 0 ..< m {
+            for i in 0 ..< n {
+                let expected = (0 ..< rows).reduce(Float(0)) { $0 + delta[$1 * m + o] * a[$1 * n + i] }
+                #expect(summed[o * n + i].isApproximatelyEqual(to: expected, absoluteTolerance: 1e-5))
+            }
+            let bias = (0 ..< rows).reduce(Float(0)) { $0 + delta[$1 * m + o] }
+            #expect(summed[m * n + o].isApproximatelyEqual(to: bias, absoluteTolerance: 1e-5))
+        }
+        for r in 0 ..< rows {
+            for i in 0 ..< n {
+                let back = (0 ..< m).reduce(Float(0)) { $0 + w[$1 * n + i] * delta[r * m + $1] }
+                let x = a[r * n + i]
+                let expected = activation == .relu ? (x > 0 ? back : 0) : back * (1 - x * x)
+                #expect(inputDelta[i][r].isApproximatelyEqual(to: expected, absoluteTolerance: 1e-5))
+            }
+        }
+    }
+
     @Test func transposeZeroFillsMissingLanes() {
         let rows: [Float] = (0 ..< 9).map(Float.init)                 // 3 rows × 3 features
         let out = UnsafeMutablePointer<_MatrixKernels.Lanes>.allocate(capacity: 3)
