@@ -117,17 +117,27 @@ public struct QuantileSketch: Sendable, Equatable {
         let n = count
         if value < minimum { return 0 }
         if value >= maximum { return 1 }
-        // Last centroid with mean ≤ value.
-        var low = 0, high = means.count
-        while low < high {
-            let mid = (low + high) / 2
-            if means[mid] <= value { low = mid + 1 } else { high = mid }
-        }
-        let i = low - 1
+        let i = QuantileSketch.countAtOrBelow(value, in: means) - 1     // last centroid with mean ≤ value
         let (x0, r0): (Double, Double) = i < 0 ? (minimum, 0) : (means[i], midRanks[i])
         let (x1, r1): (Double, Double) = i + 1 < means.count ? (means[i + 1], midRanks[i + 1]) : (maximum, n)
         let rank = x1 > x0 ? r0 + (r1 - r0) * (value - x0) / (x1 - x0) : r0
         return Swift.min(Swift.max(rank / n, 0), 1)
+    }
+
+    /// Number of elements of sorted `values` that are ≤ `value`: a binary search whose halving step is
+    /// arithmetic (`base += half · [p[mid] ≤ value]`), so it runs without data-dependent branches.
+    @inline(__always)
+    static func countAtOrBelow(_ value: Double, in values: [Double]) -> Int {
+        values.withUnsafeBufferPointer { p in
+            guard var n = Optional(p.count), n > 0 else { return 0 }
+            var base = 0
+            while n > 1 {
+                let half = n / 2
+                base &+= half &* Int(unsafeBitCast(p[base &+ half] <= value, to: UInt8.self))
+                n &-= half
+            }
+            return base &+ Int(unsafeBitCast(p[base] <= value, to: UInt8.self))
+        }
     }
 
     /// The value with estimated fraction `q` of values at or below it (`q` clamped to [0, 1]).
