@@ -24,8 +24,8 @@ extension IsolationForest {
                 }
             }
         }
-        let trees = Double(treeCount)
-        for r in 0 ..< data.rows { scores[r] = score(meanPathLength: totals[r] / trees) }
+        let trees = Double(treeCount), c = IsolationForest.averagePathLength(subsampleSize)
+        for r in 0 ..< data.rows { scores[r] = IsolationForest.score(meanPathLength: totals[r] / trees, c: c) }
     }
 
     /// Extended forests: each step is a d-long ``hyperplaneDot(_:_:_:)``; trees are added in order per row.

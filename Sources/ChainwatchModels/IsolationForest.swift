@@ -90,9 +90,13 @@ public struct IsolationForest: Sendable, Equatable {
     }
 
     /// Converts a mean path length to the anomaly score `2^(−E[h]/c(ψ))`.
-    @inline(__always)
+    /// With ψ = 1 (c = 0) every row scores 0.5.
     func score(meanPathLength: Double) -> Float {
-        let c = IsolationForest.averagePathLength(subsampleSize)
+        IsolationForest.score(meanPathLength: meanPathLength, c: IsolationForest.averagePathLength(subsampleSize))
+    }
+
+    @inline(__always)
+    static func score(meanPathLength: Double, c: Double) -> Float {
         guard c > 0 else { return 0.5 }
         return Float(Double.exp2(-meanPathLength / c))
     }

@@ -55,6 +55,9 @@ extension ModelBundle {
         guard manifest.catalogueHash == expectedCatalogueHash else {
             throw ChainwatchError(.modelMismatch, "model was trained on feature catalogue \(manifest.catalogueHash), the feature engine has \(expectedCatalogueHash); retrain the model", context: directory)
         }
+        guard !manifest.weightsFile.isEmpty, !manifest.weightsFile.contains("/"), manifest.weightsFile != ".." else {
+            throw ChainwatchError(.badModelFile, "weights_file must name a file inside the model directory", context: directory)
+        }
         let bytes: [UInt8]
         do { bytes = [UInt8](try Data(contentsOf: url.appendingPathComponent(manifest.weightsFile))) } catch {
             throw ChainwatchError(.badModelFile, "cannot read \(manifest.weightsFile)", context: directory, cause: error)

@@ -71,9 +71,22 @@ public struct Standardizer: Sendable, Equatable {
         precondition(data.dimensions == dimensions, "matrix has \(data.dimensions) columns, standardizer expects \(dimensions)")
         if output.dimensions != dimensions { output = FeatureMatrix(dimensions: dimensions) }
         output.reset(rows: data.rows)
-        let d = dimensions
-        for r in 0 ..< data.rows {
-            for j in 0 ..< d { output.values[r * d + j] = transform(data.values[r * d + j], feature: j) }
+        let d = dimensions, clip = clip
+        mean.withUnsafeBufferPointer { mean in
+            std.withUnsafeBufferPointer { std in
+                data.values.withUnsafeBufferPointer { input in
+                    output.values.withUnsafeMutableBufferPointer { out in
+                        for r in 0 ..< data.rows {
+                            let base = r * d
+                            for j in 0 ..< d {
+                                let value = input[base + j]
+                                let z = (value - mean[j]) / std[j]
+                                out[base + j] = value.isNaN ? 0 : min(max(z, -clip), clip)
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -50,6 +50,18 @@ struct CalibrationTests {
         }
     }
 
+    /// The branch-free search against a linear count, for every length 0 … 67 and probes on, between and
+    /// beyond the elements (with duplicates).
+    @Test func countAtOrBelowMatchesALinearCount() {
+        for length in 0 ... 67 {
+            let values = (0 ..< length).map { Double($0 / 2) }          // 0, 0, 1, 1, 2, …
+            for probe in stride(from: -1.0, through: Double(length / 2) + 1, by: 0.5) {
+                #expect(QuantileSketch.countAtOrBelow(probe, in: values) == values.filter { $0 <= probe }.count,
+                        "length \(length), probe \(probe)")
+            }
+        }
+    }
+
     @Test func ensembleRecalibratesTheMaximum() {
         var rng = _SplitMix64(seed: 6)
         var ensemble = Ensemble()
