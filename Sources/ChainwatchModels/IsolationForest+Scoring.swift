@@ -45,7 +45,25 @@ extension IsolationForest {
                 for tree in 0 ..< treeCount {
                     let base = tree * internalSlots
                     let tl = leaf + tree * bottomSlots - internalSlots
-                    for r in chunkStart ..< chunkEnd {
+                    var r = chunkStart
+                    while r + 4 <= chunkEnd {                  // four independent walks interleaved
+                        let x0 = values.baseAddress! + r * d, x1 = x0 + d, x2 = x1 + d, x3 = x2 + d
+                        var s0 = 0, s1 = 0, s2 = 0, s3 = 0
+                        for _ in 0 ..< heightLimit {
+                            let v0 = IsolationForest.hyperplaneDot(n + (base + s0) * d, x0, d)
+                            let v1 = IsolationForest.hyperplaneDot(n + (base + s1) * d, x1, d)
+                            let v2 = IsolationForest.hyperplaneDot(n + (base + s2) * d, x2, d)
+                            let v3 = IsolationForest.hyperplaneDot(n + (base + s3) * d, x3, d)
+                            s0 = 2 &* s0 &+ 1 &+ _bit(v0 >= t[base + s0])
+                            s1 = 2 &* s1 &+ 1 &+ _bit(v1 >= t[base + s1])
+                            s2 = 2 &* s2 &+ 1 &+ _bit(v2 >= t[base + s2])
+                            s3 = 2 &* s3 &+ 1 &+ _bit(v3 >= t[base + s3])
+                        }
+                        totals[r] += Double(tl[s0]); totals[r + 1] += Double(tl[s1])
+                        totals[r + 2] += Double(tl[s2]); totals[r + 3] += Double(tl[s3])
+                        r += 4
+                    }
+                    for r in r ..< chunkEnd {
                         let x = values.baseAddress! + r * d
                         var s = 0
                         for _ in 0 ..< heightLimit {
