@@ -8,7 +8,9 @@ extension IsolationForest {
     /// interleaving, not the layout, is what pays (MACHINE-FACTS "Scoring and state kernels"). Every walk is
     /// exactly `heightLimit` steps (pass-through slots), so there is no per-lane exit branch. Path lengths are
     /// accumulated per row in `Double` in tree order, the same order as ``score(row:)``, so both paths agree
-    /// bit for bit. Extended forests walk one row at a time (each step is a d-long dot product).
+    /// bit for bit. Extended forests walk tree-major over chunks of 256 rows, four rows interleaved (each
+    /// step is a d-long dot product). Measured (release, d = 40, 100 × 256, one thread, CPU time, machine
+    /// shared): axis-parallel ≈ 1.55 M rows/s, extended ≈ 0.2 M rows/s.
     public func score(_ data: FeatureMatrix, into scores: inout [Float]) {
         precondition(data.dimensions == dimensions, "matrix has \(data.dimensions) columns, forest expects \(dimensions)")
         scores.removeAll(keepingCapacity: true)
