@@ -110,6 +110,6 @@ public struct BacktestMetrics: Sendable {
                 alerted: rows.map { alertedRows[$0] }, k: k
             )
         }
-        delay = DetectionDelay(table: table, addresses: delayAddresses)
+        delay = DetectionDelay(table: table, positives: isPositive, addresses: delayAddresses)
     }
 }

@@ -2,14 +2,16 @@ import ChainwatchCore
 
 /// How long known-bad addresses act before a detector notices them.
 ///
-/// For each tracked address that appears in the stream (as sender or receiver): the delay is the block
-/// number of the first alerted transaction involving it minus the block number of its first transaction
-/// in the stream, in blocks (0 = caught in the block it first appeared). Addresses never alerted on are
-/// "undetected". Tracked addresses that never appear are not counted at all.
+/// For each tracked address that takes part (as sender or receiver) in at least one labelled-positive
+/// transaction: the delay, in blocks, runs from the block of its first positive transaction in the
+/// stream to the block of the first alerted transaction involving it at or after that block (0 = caught
+/// in the same block). Alerts on its earlier, benign activity do not count: they did not see the bad act.
+/// Addresses never alerted on from then on are "undetected"; tracked addresses without a positive
+/// transaction in the stream are not counted at all.
 public struct DetectionDelay: Sendable, Equatable {
-    /// Tracked addresses seen in the stream with at least one alert on them.
+    /// Tracked addresses alerted on at or after their first positive transaction.
     public var detected: Int
-    /// Tracked addresses seen in the stream and never alerted on.
+    /// Tracked addresses with a positive transaction but no alert from then on.
     public var undetected: Int
     /// Delays in blocks over detected addresses; `nil` when none was detected.
     public var medianBlocks: Double?
@@ -24,21 +26,27 @@ public struct DetectionDelay: Sendable, Equatable {
         self.maxBlocks = maxBlocks
     }
 
-    /// Measures the delay over rows in event order (`blockNumbers` non-decreasing is not required).
+    /// Measures the delay over rows (any order: only block numbers are compared).
     ///
     /// - Parameters:
     ///   - addresses: lowercased addresses to track.
     ///   - to: `nil` or empty for a contract creation.
     /// - Complexity: O(n) dictionary lookups.
-    public init(blockNumbers: [Int64], from: [String], to: [String?], alerted: [Bool], addresses: Set<String>) {
-        precondition(blockNumbers.count == from.count && from.count == to.count && to.count == alerted.count, "columns differ in length")
+    public init(blockNumbers: [Int64], from: [String], to: [String?], positives: [Bool], alerted: [Bool], addresses: Set<String>) {
+        let count = blockNumbers.count
+        precondition(from.count == count && to.count == count && positives.count == count && alerted.count == count, "columns differ in length")
         var firstSeen: [String: Int64] = [:]
-        var firstAlert: [String: Int64] = [:]
-        for row in blockNumbers.indices {
-            let block = blockNumbers[row]
+        for row in 0 ..< count where positives[row] {
             for address in [from[row], to[row] ?? ""] where !address.isEmpty && addresses.contains(address) {
-                firstSeen[address] = min(firstSeen[address] ?? block, block)
-                if alerted[row] { firstAlert[address] = min(firstAlert[address] ?? block, block) }
+                firstSeen[address] = min(firstSeen[address] ?? blockNumbers[row], blockNumbers[row])
+            }
+        }
+        var firstAlert: [String: Int64] = [:]
+        for row in 0 ..< count where alerted[row] {
+            let block = blockNumbers[row]
+            for address in [from[row], to[row] ?? ""] {
+                guard let start = firstSeen[address], block >= start else { continue }
+                firstAlert[address] = min(firstAlert[address] ?? block, block)
             }
         }
         let delays = firstAlert.map { $0.value - firstSeen[$0.key]! }.sorted()
@@ -55,12 +63,13 @@ public struct DetectionDelay: Sendable, Equatable {
         }
     }
 
-    /// The delay for a score table's alert set.
-    public init(table: ScoreTable, addresses: Set<String>) {
+    /// The delay for a score table's alert set, `positives[i]` being the ground truth of row `i`.
+    public init(table: ScoreTable, positives: [Bool], addresses: Set<String>) {
         let to = table.to
         self.init(
             blockNumbers: table.blockNumber, from: (0 ..< table.count).map { table.from[$0] },
-            to: (0 ..< table.count).map { to[$0].isEmpty ? nil : to[$0] }, alerted: table.alerted, addresses: addresses
+            to: (0 ..< table.count).map { to[$0].isEmpty ? nil : to[$0] }, positives: positives, alerted: table.alerted,
+            addresses: addresses
         )
     }
 }
