@@ -27,14 +27,15 @@ public struct BacktestMetrics: Sendable {
             self.name = name
             positives = labels.lazy.filter { $0 }.count
             negatives = labels.count - positives
-            rocAUC = BinaryMetrics.rocAUC(scores: scores, labels: labels)
-            prAUC = BinaryMetrics.averagePrecision(scores: scores, labels: labels)
-            precisionAtK = positives > 0 ? BinaryMetrics.precision(atK: k, scores: scores, labels: labels) : nil
+            let ranked = BinaryMetrics.Ranked(scores: scores)
+            rocAUC = BinaryMetrics.rocAUC(ranked, labels: labels)
+            prAUC = BinaryMetrics.averagePrecision(ranked, labels: labels)
+            precisionAtK = positives > 0 ? BinaryMetrics.precision(atK: k, ranked, labels: labels) : nil
             alerts = alerted.lazy.filter { $0 }.count
             recallAtAlerts = BinaryMetrics.recall(alerted: alerted, labels: labels)
             precisionAtAlerts = BinaryMetrics.precision(alerted: alerted, labels: labels)
-            rocCurve = BinaryMetrics.rocCurve(scores: scores, labels: labels)
-            prCurve = BinaryMetrics.precisionRecallCurve(scores: scores, labels: labels)
+            rocCurve = BinaryMetrics.rocCurve(ranked, labels: labels)
+            prCurve = BinaryMetrics.precisionRecallCurve(ranked, labels: labels)
         }
     }
 

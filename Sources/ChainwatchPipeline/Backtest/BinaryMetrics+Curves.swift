@@ -14,11 +14,15 @@ extension BinaryMetrics {
 
     /// The ROC curve at every distinct threshold, from (0, 0) to (1, 1), thinned to at most `maxPoints`.
     public static func rocCurve(scores: [Double], labels: [Bool], maxPoints: Int = 200) -> [CurvePoint] {
+        rocCurve(Ranked(scores: scores), labels: labels, maxPoints: maxPoints)
+    }
+
+    public static func rocCurve(_ ranked: Ranked, labels: [Bool], maxPoints: Int = 200) -> [CurvePoint] {
         let positives = labels.lazy.filter { $0 }.count
         let negatives = labels.count - positives
         guard positives > 0, negatives > 0 else { return [] }
         var points = [CurvePoint(x: 0, y: 0, threshold: .infinity)]
-        walk(scores: scores, labels: labels) { tp, fp, threshold in
+        walk(ranked, labels: labels) { tp, fp, threshold in
             points.append(CurvePoint(x: Double(fp) / Double(negatives), y: Double(tp) / Double(positives), threshold: threshold))
         }
         return downsampled(points, to: maxPoints)
@@ -27,22 +31,26 @@ extension BinaryMetrics {
     /// The precision–recall curve at every distinct threshold, starting at (recall 0, precision 1) as
     /// scikit-learn does, thinned to at most `maxPoints`.
     public static func precisionRecallCurve(scores: [Double], labels: [Bool], maxPoints: Int = 200) -> [CurvePoint] {
+        precisionRecallCurve(Ranked(scores: scores), labels: labels, maxPoints: maxPoints)
+    }
+
+    public static func precisionRecallCurve(_ ranked: Ranked, labels: [Bool], maxPoints: Int = 200) -> [CurvePoint] {
         let positives = labels.lazy.filter { $0 }.count
         guard positives > 0 else { return [] }
         var points = [CurvePoint(x: 0, y: 1, threshold: .infinity)]
-        walk(scores: scores, labels: labels) { tp, fp, threshold in
+        walk(ranked, labels: labels) { tp, fp, threshold in
             points.append(CurvePoint(x: Double(tp) / Double(positives), y: Double(tp) / Double(tp + fp), threshold: threshold))
         }
         return downsampled(points, to: maxPoints)
     }
 
     /// Calls `body(truePositives, falsePositives, threshold)` once per tie group, highest score first.
-    static func walk(scores: [Double], labels: [Bool], _ body: (Int, Int, Double) -> Void) {
-        let order = descendingOrder(scores)
+    static func walk(_ ranked: Ranked, labels: [Bool], _ body: (Int, Int, Double) -> Void) {
+        precondition(ranked.count == labels.count, "scores and labels differ in length")
         var tp = 0, fp = 0
-        for group in tieGroups(scores, order: order) {
-            for position in group { if labels[order[position]] { tp += 1 } else { fp += 1 } }
-            body(tp, fp, scores[order[group.lowerBound]])
+        for (index, group) in ranked.groups.enumerated() {
+            for position in group { if labels[ranked.order[position]] { tp += 1 } else { fp += 1 } }
+            body(tp, fp, ranked.groupScores[index])
         }
     }
 

@@ -5,29 +5,6 @@
 /// NaN scores rank below every number. Every function returns `nil` when the metric is undefined (no
 /// positives, or for ROC-AUC no negatives) rather than a made-up 0.5.
 public enum BinaryMetrics {
-    /// Indices ordered by descending score, NaN last, ties in index order (only groups matter).
-    static func descendingOrder(_ scores: [Double]) -> [Int] {
-        scores.indices.sorted { a, b in
-            let x = scores[a], y = scores[b]
-            if x.isNaN != y.isNaN { return y.isNaN }
-            if x.isNaN || x == y { return a < b }
-            return x > y
-        }
-    }
-
-    /// Groups of equal scores along `order`: each element is the half-open range of positions in `order`.
-    static func tieGroups(_ scores: [Double], order: [Int]) -> [Range<Int>] {
-        var groups: [Range<Int>] = []
-        var start = 0
-        for position in 1 ... order.count where position == order.count || !same(scores[order[position]], scores[order[start]]) {
-            groups.append(start ..< position)
-            start = position
-        }
-        return order.isEmpty ? [] : groups
-    }
-
-    static func same(_ a: Double, _ b: Double) -> Bool { a == b || (a.isNaN && b.isNaN) }
-
     /// Area under the ROC curve as the Mann–Whitney statistic: the probability that a random positive
     /// scores above a random negative, a tie counting ½.
     ///
@@ -35,16 +12,21 @@ public enum BinaryMetrics {
     ///
     /// - Complexity: O(n log n) (one sort; ties get their mid-rank).
     public static func rocAUC(scores: [Double], labels: [Bool]) -> Double? {
-        precondition(scores.count == labels.count, "scores and labels differ in length")
+        rocAUC(Ranked(scores: scores), labels: labels)
+    }
+
+    /// ``rocAUC(scores:labels:)`` over scores already ranked (one sort shared by several metrics).
+    public static func rocAUC(_ ranked: Ranked, labels: [Bool]) -> Double? {
+        precondition(ranked.count == labels.count, "scores and labels differ in length")
         let positives = labels.lazy.filter { $0 }.count
         let negatives = labels.count - positives
         guard positives > 0, negatives > 0 else { return nil }
         // Walk from the highest score down: each positive beats every negative below its group and ties ½
         // with the negatives inside its group.
-        let order = descendingOrder(scores)
+        let order = ranked.order
         var negativesBelow = Double(negatives)
         var wins = 0.0
-        for group in tieGroups(scores, order: order) {
+        for group in ranked.groups {
             var groupPositives = 0.0, groupNegatives = 0.0
             for position in group { if labels[order[position]] { groupPositives += 1 } else { groupNegatives += 1 } }
             negativesBelow -= groupNegatives
@@ -59,13 +41,18 @@ public enum BinaryMetrics {
     ///
     /// - Complexity: O(n log n).
     public static func averagePrecision(scores: [Double], labels: [Bool]) -> Double? {
-        precondition(scores.count == labels.count, "scores and labels differ in length")
+        averagePrecision(Ranked(scores: scores), labels: labels)
+    }
+
+    /// ``averagePrecision(scores:labels:)`` over scores already ranked.
+    public static func averagePrecision(_ ranked: Ranked, labels: [Bool]) -> Double? {
+        precondition(ranked.count == labels.count, "scores and labels differ in length")
         let positives = labels.lazy.filter { $0 }.count
         guard positives > 0 else { return nil }
-        let order = descendingOrder(scores)
+        let order = ranked.order
         var truePositives = 0, taken = 0
         var previousRecall = 0.0, sum = 0.0
-        for group in tieGroups(scores, order: order) {
+        for group in ranked.groups {
             for position in group where labels[order[position]] { truePositives += 1 }
             taken += group.count
             let recall = Double(truePositives) / Double(positives)
@@ -79,12 +66,17 @@ public enum BinaryMetrics {
     /// that group contributes its share of positives pro rata (the expectation over tie orders), so the
     /// result does not depend on row order. `k` larger than the row count is clamped.
     public static func precision(atK k: Int, scores: [Double], labels: [Bool]) -> Double? {
-        precondition(scores.count == labels.count, "scores and labels differ in length")
-        let k = min(k, scores.count)
+        precision(atK: k, Ranked(scores: scores), labels: labels)
+    }
+
+    /// ``precision(atK:scores:labels:)`` over scores already ranked.
+    public static func precision(atK k: Int, _ ranked: Ranked, labels: [Bool]) -> Double? {
+        precondition(ranked.count == labels.count, "scores and labels differ in length")
+        let k = min(k, ranked.count)
         guard k > 0 else { return nil }
-        let order = descendingOrder(scores)
+        let order = ranked.order
         var hits = 0.0
-        for group in tieGroups(scores, order: order) where group.lowerBound < k {
+        for group in ranked.groups where group.lowerBound < k {
             let groupPositives = group.lazy.filter { labels[order[$0]] }.count
             let takenFromGroup = min(group.upperBound, k) - group.lowerBound
             hits += Double(groupPositives) * Double(takenFromGroup) / Double(group.count)

@@ -3,8 +3,8 @@ import ChainwatchCore
 extension LabelledStreamGenerator {
     /// The mutable state of one generation run: the background's blocks and senders, the RNG, and what
     /// has been planted so far.
-    struct Planter {
-        struct Block {
+    struct Planter: Sendable {
+        struct Block: Sendable {
             var number: Int64
             var time: Int64
             var gasPrice: Float

@@ -105,6 +105,24 @@ struct BacktestReportTests {
         #expect(throws: ChainwatchError.self) { try table.writeCSV(to: "/nonexistent-dir/x.csv") }
     }
 
+    @Test func scoreTableFromBatch() {
+        var batch = TxBatch()
+        for (index, sender) in ["0xAA00000000000000000000000000000000000001", "0xbb00000000000000000000000000000000000002"].enumerated() {
+            batch.append(Transaction(
+                hash: "0xh\(index)", blockNumber: 10 + Int64(index), blockTime: 100, txIndex: Int32(index), fromAddress: sender,
+                toAddress: index == 0 ? "0xCC00000000000000000000000000000000000003" : nil, valueRaw: "0", amount: 0, gasPrice: 1,
+                flags: index == 0 ? [] : .contractCreation, from: AccountKey(hexAddress: sender)!, to: .none
+            ))
+        }
+        var table = ScoreTable(detectorNames: ["d0", "d1"])
+        table.append(batch: batch, combined: [0.5, 0.25], detectorScores: [[1, 2], [3, 4]], alertedBy: [0, 3])
+        #expect(table.count == 2 && table.txHash[1] == "0xh1" && table.blockNumber == [10, 11])
+        #expect(table.from[0] == "0xaa00000000000000000000000000000000000001")
+        #expect(table.to[0] == "0xcc00000000000000000000000000000000000003" && table.to[1] == "")
+        #expect(table.detectorScores == [[1, 2], [3, 4]] && table.alerted == [false, true])
+        #expect(table.csvText() == "tx_hash,block_number,score,d0,d1\n0xh0,10,0.5,1.0,3.0\n0xh1,11,0.25,2.0,4.0\n")
+    }
+
     @Test func explanationsFallBackToText() {
         #expect(AlertExplanation.facts(fromReasons: "not json") == ["not json"])
         #expect(AlertExplanation.facts(fromReasons: #"{"typology":"peel_chain","hops":6,"ratio":0.91234}"#)

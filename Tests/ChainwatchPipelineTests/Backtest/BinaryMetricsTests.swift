@@ -118,6 +118,14 @@ struct BacktestBinaryMetricsTests {
         #expect(thinned.first?.x == 0 && thinned.last?.x == 1 && thinned.last?.y == 1)
     }
 
+    @Test func rankedGroupsTies() {
+        let ranked = BinaryMetrics.Ranked(scores: [0.3, 0.8, .nan, 0.9, 0.8, .nan])
+        #expect(ranked.order == [3, 1, 4, 0, 2, 5])
+        #expect(ranked.groups == [0 ..< 1, 1 ..< 3, 3 ..< 4, 4 ..< 6])
+        #expect(BinaryMetrics.Ranked(scores: []).groups.isEmpty)
+        #expect(BinaryMetrics.rocCurve(scores: [], labels: []).isEmpty)
+    }
+
     @Test func nanScoresRankLowest() {
         #expect(BinaryMetrics.rocAUC(scores: [.nan, 0.1], labels: [false, true]) == 1)
         #expect(BinaryMetrics.rocAUC(scores: [.nan, .nan], labels: [false, true]) == 0.5)
