@@ -9,7 +9,7 @@ extension LabelledStreamGenerator.Planter {
         actors[sender] = typology
     }
 
-    /// A fresh address is funded, then pays 15–40 fresh addresses within blocks p … p+3.
+    /// A fresh address is funded in block p, then pays 15–40 fresh addresses in blocks p … p+3.
     mutating func plantFanOut() {
         let hub = freshAddress()
         let position = startPosition(span: 3)
@@ -17,7 +17,7 @@ extension LabelledStreamGenerator.Planter {
         let each = (0 ..< payees).map { _ in rng.uniform(0.5, 5) }
         plant(at: position, from: randomActiveSender(), to: hub, eth: each.reduce(0, +) * 1.01)
         for eth in each {
-            plant(at: position + rng.int(in: 0 ... 3), from: hub, to: freshAddress(), eth: eth)
+            plant(at: later(position, by: 0 ... 3), from: hub, to: freshAddress(), eth: eth)
         }
         actors[hub] = typology
     }
@@ -32,7 +32,7 @@ extension LabelledStreamGenerator.Planter {
         while payers.count < wanted {
             let payer = randomActiveSender()
             guard payers.insert(payer).inserted else { continue }
-            plant(at: position + rng.int(in: 0 ... 3), from: payer, to: sink, eth: medianAmount[payer]! * rng.uniform(0.5, 2))
+            plant(at: later(position, by: 0 ... 3), from: payer, to: sink, eth: medianAmount[payer]! * rng.uniform(0.5, 2))
         }
         actors[sink] = typology
     }
@@ -46,7 +46,7 @@ extension LabelledStreamGenerator.Planter {
         actors[holder] = typology
         var amount = plant(at: position, from: randomActiveSender(), to: holder, eth: rng.uniform(20, 500))
         for _ in 0 ..< hops {
-            position += rng.int(in: 1 ... 3)
+            position = later(position, by: 1 ... 3)
             let next = freshAddress()
             amount = plant(at: position, from: holder, to: next, eth: amount * rng.uniform(0.85, 0.98))
             holder = next
@@ -58,7 +58,7 @@ extension LabelledStreamGenerator.Planter {
         let relay = freshAddress()
         let position = startPosition(span: 5)
         let received = plant(at: position, from: randomActiveSender(), to: relay, eth: rng.uniform(1, 100))
-        plant(at: position + rng.int(in: 1 ... 5), from: relay, to: randomActiveSender(), eth: received * rng.uniform(0.97, 1.0))
+        plant(at: later(position, by: 1 ... 5), from: relay, to: randomActiveSender(), eth: received * rng.uniform(0.97, 1.0))
         actors[relay] = typology
     }
 
@@ -70,7 +70,7 @@ extension LabelledStreamGenerator.Planter {
         let sends = (0 ..< rng.int(in: 30 ... 60)).map { _ in rng.uniform(0.01, 0.5) }
         plant(at: position, from: randomActiveSender(), to: sender, eth: sends.reduce(0, +) * 1.01)
         for eth in sends {
-            plant(at: position + rng.int(in: 0 ... 4), from: sender, to: randomActiveSender(), eth: eth)
+            plant(at: later(position, by: 0 ... 4), from: sender, to: randomActiveSender(), eth: eth)
         }
         actors[sender] = typology
     }

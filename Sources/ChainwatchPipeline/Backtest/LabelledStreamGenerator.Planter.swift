@@ -68,10 +68,31 @@ extension LabelledStreamGenerator {
             activeSenders[rng.int(in: 0 ... activeSenders.count - 1)]
         }
 
-        /// A block position leaving room for `span` more blocks after it.
+        /// A random block position whose block number leaves room for `span` more block numbers before the
+        /// end of the stream, at or after position `earliest`.
         mutating func startPosition(span: Int, notBefore earliest: Int = 0) -> Int {
-            let last = max(earliest, blocks.count - 1 - span)
-            return rng.int(in: min(earliest, last) ... last)
+            let roomy = position(atOrAfterBlock: blocks[blocks.count - 1].number - Int64(span) + 1) - 1
+            let last = max(earliest, roomy)
+            return min(rng.int(in: earliest ... last), blocks.count - 1)
+        }
+
+        /// The first stream block with number ≥ `number` (the last block if there is none). The background
+        /// may skip block numbers (blocks it holds no transactions of), so "d blocks later" lands on the
+        /// first real block at least d block numbers later.
+        ///
+        /// - Complexity: O(log n), binary search.
+        func position(atOrAfterBlock number: Int64) -> Int {
+            var low = 0, high = blocks.count
+            while low < high {
+                let middle = (low + high) / 2
+                if blocks[middle].number < number { low = middle + 1 } else { high = middle }
+            }
+            return min(low, blocks.count - 1)
+        }
+
+        /// A position a random number of block numbers in `range` after `position`.
+        mutating func later(_ position: Int, by range: ClosedRange<Int>) -> Int {
+            self.position(atOrAfterBlock: blocks[position].number + Int64(rng.int(in: range)))
         }
 
         /// An exact wei string for about `eth` ETH (whole gwei plus nine random lower digits, so amounts are

@@ -5,7 +5,8 @@ import ChainwatchCore
 ///
 /// Planted transactions look like the stream around them: they sit in real blocks (real block numbers and
 /// timestamps) after the block's real transactions, use fresh random hashes and valid lowercase addresses,
-/// and carry an exact wei string (`valueRaw`) whose parsed value is `amount`. Everything depends only on
+/// and carry an exact wei string (`valueRaw`) whose parsed value is `amount`. "Within k blocks" is in block
+/// numbers; where the background skips a block number, the next real block is used. Everything depends only on
 /// `seed`, `counts` and the background, so two runs give identical output.
 ///
 /// | typology          | pattern (per instance)                                                              |

@@ -5,6 +5,7 @@ import Testing
 struct BacktestLabelledStreamGeneratorTests {
     static let background = BacktestSampleStream.transactions
     static let output = try! LabelledStreamGenerator(seed: 2017).generate(background: background)
+    static let blockNumbers = Set(background.map(\.blockNumber))
 
     @Test func sampleDecodes() {
         #expect(Self.background.count == 19_999)
@@ -82,11 +83,31 @@ struct BacktestLabelledStreamGeneratorTests {
             guard let incoming = byReceiver[hop.fromAddress] else { continue }
             let ratio = hop.amount / incoming.amount
             #expect(ratio > 0.849 && ratio < 0.981)
-            // 1–3 blocks of the stream later (block numbers may skip empty blocks).
-            #expect(hop.blockNumber > incoming.blockNumber)
+            // 1–3 block numbers later, or the first real block after that when the sample skips numbers.
+            let gap = hop.blockNumber - incoming.blockNumber
+            #expect(gap >= 1)
+            #expect(gap <= 3 || !Self.blockNumbers.contains { $0 >= incoming.blockNumber + 3 && $0 < hop.blockNumber })
             checked += 1
         }
         #expect(checked == hops.count - 5)
+    }
+
+    @Test func patternsStayWithinTheirBlockSpans() {
+        // Each fan-out / fan-in / burst instance spans at most 3 or 4 block numbers (plus skipped numbers).
+        var spans: [String: (Int64, Int64)] = [:]
+        let typology = Dictionary(uniqueKeysWithValues: Self.output.labels.map { ($0.hash, $0.typology) })
+        for tx in Self.output.transactions {
+            guard let kind = typology[tx.hash], ["fan_out", "burst", "fan_in"].contains(kind) else { continue }
+            let actor = kind == "fan_in" ? tx.toAddress! : tx.fromAddress
+            guard Self.output.actors[actor] == kind else { continue }
+            let old = spans[actor] ?? (tx.blockNumber, tx.blockNumber)
+            spans[actor] = (min(old.0, tx.blockNumber), max(old.1, tx.blockNumber))
+        }
+        #expect(spans.count == 3 + 3 + 2)
+        for (_, span) in spans {
+            let inStream = Self.blockNumbers.filter { $0 > span.0 && $0 <= span.1 }.count
+            #expect(inStream <= 4)
+        }
     }
 
     @Test func csvWriters() throws {
