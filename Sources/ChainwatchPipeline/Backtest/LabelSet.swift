@@ -74,7 +74,8 @@ public struct LabelSet: Sendable, Equatable {
         guard let header = records.first else {
             throw ChainwatchError(.badHeader, "label file is empty", context: source)
         }
-        let names = header.map { $0.trimmingWhitespace.lowercased() }
+        // A spreadsheet export may start with a byte-order mark.
+        let names = header.map { String($0.filter { $0 != "\u{FEFF}" }).trimmingWhitespace.lowercased() }
         func column(_ candidates: String...) -> Int? {
             for name in candidates { if let index = names.firstIndex(of: name) { return index } }
             return nil

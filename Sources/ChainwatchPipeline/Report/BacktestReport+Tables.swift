@@ -19,7 +19,8 @@ extension BacktestReport {
             html += "<td class=\"num\">\(HTMLText.grouped(ranking.alerts))</td>"
             html += "<td class=\"num\">\(HTMLText.fixed(ranking.recallAtAlerts))</td><td class=\"num\">\(HTMLText.fixed(ranking.precisionAtAlerts))</td></tr>"
         }
-        html += "</tbody></table>"
+        html += "</tbody></table><p class=\"note\">A category row ranks that category's positives against all negatives; "
+        html += "its alerts are the alerts among those rows. A detector row uses the detector's own score and alerts.</p>"
         let delay = metrics.delay
         html += "<p id=\"detection-delay\">Detection delay (blocks from a labelled address's first transaction to its first alert): "
         html += "\(delay.detected) detected, \(delay.undetected) undetected; median \(HTMLText.fixed(delay.medianBlocks, 1)), "

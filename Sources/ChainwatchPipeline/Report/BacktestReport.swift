@@ -93,6 +93,6 @@ public enum BacktestReport {
         th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #edf0f3;vertical-align:top}
         th{background:#f2f4f7;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
         td code{white-space:nowrap}td.why{color:#333;font-size:13px}.pos{color:#b42318;font-weight:600}.neg{color:#6b7480}
-        footer{color:#6b7480;font-size:12px;margin:24px 0}
+        p.note{color:#6b7480;font-size:12px;margin:4px 0}footer{color:#6b7480;font-size:12px;margin:24px 0}
         """
 }

@@ -71,6 +71,13 @@ struct BacktestLabelSetTests {
         #expect(throws: ChainwatchError.self) { try LabelSet(csvText: "", source: "empty.csv") }
     }
 
+    @Test func byteOrderMarkAndSynonymHeaders() throws {
+        let labels = try LabelSet(csvText: "\u{FEFF}tx_hash,is_malicious,category\n0xab,TRUE,drainer\n", source: "bom.csv")
+        #expect(labels.isPositive(txHash: "0xAB", from: "", to: nil))
+        #expect(labels.category(txHash: "0xab", from: "", to: nil) == "drainer")
+        #expect(LabelSet.isPositiveCategory("Fake-Phishing123") && !LabelSet.isPositiveCategory("exchange"))
+    }
+
     @Test func csvReaderHandlesQuotes() {
         #expect(CSVRecordReader.records(in: "a,\"b,c\"\r\n\n1,\"x\"\"y\",\n") == [["a", "b,c"], ["1", "x\"y", ""]])
     }
