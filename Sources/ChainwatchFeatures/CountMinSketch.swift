@@ -28,8 +28,10 @@ public struct CountMinSketch: Sendable, Equatable {
 
     @inline(__always)
     private func slot(_ hash: UInt64, row: Int) -> Int {
-        var x = hash ^ Self.rowSeeds[row]
-        x ^= x >> 32; x = x &* 0xd6e8_feb8_6659_fd93; x ^= x >> 32
+        // Row r uses hash ⊕ (r + 1)·φ, then a multiply-xorshift finaliser: independent enough for
+        // count-min, and no table to load (a static array costs a retain per access).
+        var x = hash ^ (UInt64(row + 1) &* 0x9e37_79b9_7f4a_7c15)
+        x ^= x >> 32; x = x &* 0xd6e8_feb8_6659_fd93; x ^= x >> 29
         return row * width + Int(truncatingIfNeeded: x & mask)
     }
 
@@ -65,10 +67,4 @@ public struct CountMinSketch: Sendable, Equatable {
     /// Bytes held by the counters.
     public var memoryBytes: Int { counters.capacity * MemoryLayout<Float>.stride }
 
-    private static let rowSeeds: [UInt64] = (0 ..< 8).map { row in
-        var z = UInt64(row + 1) &* 0x9e37_79b9_7f4a_7c15
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }

@@ -89,15 +89,19 @@ public struct FeatureEngine: Sendable {
 
         let x = Float(log1p(max(amount, 0)))
         let base = row * layout.dimensions
-        writeSide(account: fromID, side: 0, sample: x, now: now, into: &values, at: base + layout.fromBase)
-        if hasTo { writeSide(account: toID, side: 1, sample: x, now: now, into: &values, at: base + layout.toBase) }
+        // Gather: each account's hot state is read once here and written back once below.
+        var fromState = accounts.states[Int(fromID)]
+        writeSide(fromState, side: 0, sample: x, now: now, into: &values, at: base + layout.fromBase)
+        if hasTo {
+            writeSide(accounts.states[Int(toID)], side: 1, sample: x, now: now, into: &values, at: base + layout.toBase)
+        }
 
         // Per-transaction block.
         let t = base + layout.txBase
         values[t + FeatureLayout.logAmount] = x
         values[t + FeatureLayout.roundness] = batch.valueRaw.withBytes(at: row) { AmountShape.roundness($0) }
         values[t + FeatureLayout.belowThreshold] = AmountShape.belowRoundThreshold(amount, band: configuration.thresholdBand)
-        values[t + FeatureLayout.passThrough] = passThrough(account: fromID, amount: Float(amount), block: block)
+        values[t + FeatureLayout.passThrough] = passThrough(fromState, amount: Float(amount), block: block)
         values[t + FeatureLayout.gasRatio] = gasRatio(Double(batch.gasPrice[row]), now: now)
         values[t + FeatureLayout.contractCreation] = hasTo ? 0 : 1
         values[t + FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
@@ -113,14 +117,18 @@ public struct FeatureEngine: Sendable {
         values[t + FeatureLayout.burst + 2] = scores[2]
         values[t + FeatureLayout.burst + 3] = scores[3]
 
-        // State updates, after every feature of the row is written.
+        // Scatter: state updates, after every feature of the row is written. The receiver is read
+        // after the sender is written back, so a self-transfer sees its own send.
         let sample = Float(amount)
-        update(account: fromID, side: 0, sample: x, amount: sample, now: now)
+        update(&fromState, side: 0, sample: x, amount: sample, now: now)
+        if hasTo { insertCounterparty(toKey.mixedHash, into: fromID, state: &fromState) }
+        accounts.states[Int(fromID)] = fromState
         if hasTo {
-            insertCounterparty(toKey.mixedHash, into: fromID)
-            update(account: toID, side: 1, sample: x, amount: sample, now: now)
-            insertCounterparty(fromKey.mixedHash, into: toID)
-            recordReceived(account: toID, amount: sample, block: block)
+            var toState = accounts.states[Int(toID)]
+            update(&toState, side: 1, sample: x, amount: sample, now: now)
+            insertCounterparty(fromKey.mixedHash, into: toID, state: &toState)
+            Self.recordReceived(&toState, amount: sample, block: block)
+            accounts.states[Int(toID)] = toState
         }
         bursts.add(hashes, weights: weights)
     }

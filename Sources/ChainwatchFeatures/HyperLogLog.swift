@@ -43,15 +43,9 @@ public struct HyperLogLog: Sendable, Equatable {
     }
 
     /// The HyperLogLog estimate with the small-range (linear counting) correction.
-    /// - Complexity: O(count); one table lookup per register.
+    /// - Complexity: O(count), 16 registers per SIMD step (exact: every 2^−r is a power of two).
     public static func estimate(_ registers: [UInt8], at base: Int, count: Int) -> Double {
-        var sum = 0.0
-        var zeros = 0
-        for index in base ..< base + count {
-            let rank = Int(registers[index])
-            sum += inversePowersOfTwo[rank]
-            if rank == 0 { zeros += 1 }
-        }
+        let (sum, zeros) = _FeatureKernels.hyperLogLogSums(registers, at: base, count: count)
         let m = Double(count)
         let alpha: Double = switch count {
         case 16: 0.673
@@ -59,15 +53,12 @@ public struct HyperLogLog: Sendable, Equatable {
         case 64: 0.709
         default: 0.7213 / (1 + 1.079 / m)
         }
-        let raw = alpha * m * m / sum
+        let raw = alpha * m * m / Double(sum)
         if raw <= 2.5 * m, zeros > 0 {
             return m * log(m / Double(zeros))
         }
         return raw
     }
-
-    /// 2^−r for every possible rank 0…64.
-    private static let inversePowersOfTwo: [Double] = (0...64).map { 1 / pow(2.0, Double($0)) }
 }
 
 extension HyperLogLog {

@@ -11,7 +11,10 @@ enum _FeatureKernels {
     @inline(__always)
     static func exp2(_ x: SIMD4<Float>) -> SIMD4<Float> {
         let clamped = x.clamped(lowerBound: SIMD4(repeating: -126), upperBound: SIMD4(repeating: 126))
-        let n = clamped.rounded(.toNearestOrEven)
+        // Round to nearest with the 1.5·2^23 trick: the integer lands in the low mantissa bits, no
+        // generic float→int conversion (which is a slow per-lane call in the standard library).
+        let shifted = clamped + 12_582_912
+        let n = shifted - 12_582_912
         let f = (clamped - n) * 0.693_147_18 // f·ln2, in [−0.347, 0.347]
         var p = SIMD4<Float>(repeating: 1.0 / 720)
         p = p * f + 1.0 / 120
@@ -20,9 +23,66 @@ enum _FeatureKernels {
         p = p * f + 0.5
         p = p * f + 1
         p = p * f + 1
-        let exponentBits = (SIMD4<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        let scale = unsafeBitCast(exponentBits, to: SIMD4<Float>.self)
+        let integer = unsafeBitCast(shifted, to: SIMD4<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: SIMD4<Float>.self)
         return (p * scale).replacing(with: 0, where: x .< -126)
+    }
+
+    /// log1p(x) per lane for x ≥ 0 (counts, seconds, ETH), relative error < 3·10⁻⁷.
+    ///
+    /// u = 1 + x = 2^e · m with m in [√½, √2); log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172, by its
+    /// odd series to s⁹ (truncation < 10⁻⁹); then log1p(x) = log(u) · x / (u − 1), which restores the
+    /// digits of x lost in 1 + x. Replaces four `log1pf` calls (≈ 7 % of the engine's time).
+    @inline(__always)
+    static func log1p(_ x: SIMD4<Float>) -> SIMD4<Float> {
+        let u = 1 + x
+        let bits = unsafeBitCast(u, to: SIMD4<Int32>.self)
+        var exponent = (bits &>> 23) &- 127
+        var m = unsafeBitCast((bits & 0x007f_ffff) | 0x3f80_0000, to: SIMD4<Float>.self) // [1, 2)
+        let high = m .> 1.414_213_56
+        m = m.replacing(with: m * 0.5, where: high)
+        exponent = exponent.replacing(with: exponent &+ 1, where: high)
+        let s = (m - 1) / (m + 1)
+        let s2 = s * s
+        var series = SIMD4<Float>(repeating: 1.0 / 9)
+        series = series * s2 + 1.0 / 7
+        series = series * s2 + 1.0 / 5
+        series = series * s2 + 1.0 / 3
+        series = series * s2 + 1
+        let logU = SIMD4<Float>(exponent) * 0.693_147_18 + 2 * s * series
+        let corrected = logU * x / (u - 1).replacing(with: 1, where: u .== 1)
+        return corrected.replacing(with: x, where: u .== 1)
+    }
+
+    /// `output[i] = log1p(input[i])` over whole arrays with the SIMD4 kernel and a padded tail (tests).
+    static func log1p(_ input: [Float], into output: inout [Float]) {
+        output.removeAll(keepingCapacity: true)
+        var index = 0
+        while index < input.count {
+            var lanes = SIMD4<Float>.zero
+            let n = min(4, input.count - index)
+            for lane in 0 ..< n { lanes[lane] = input[index + lane] }
+            let v = log1p(lanes)
+            for lane in 0 ..< n { output.append(v[lane]) }
+            index += 4
+        }
+    }
+
+    /// Σ 2^−r and the number of zero registers over `registers[base ..< base + count]`, 16 at a time
+    /// (count a multiple of 16): 2^−r is built directly as the float bit pattern (127 − r) << 23.
+    @inline(__always)
+    static func hyperLogLogSums(_ registers: [UInt8], at base: Int, count: Int) -> (sum: Float, zeros: Int) {
+        var sum = SIMD16<Float>.zero
+        var zeros = SIMD16<Int32>.zero
+        var index = base
+        while index < base + count {
+            var r = SIMD16<Int32>.zero
+            for lane in 0 ..< 16 { r[lane] = Int32(truncatingIfNeeded: registers[index + lane]) }
+            sum += unsafeBitCast((127 &- r) &<< 23, to: SIMD16<Float>.self)
+            zeros &+= SIMD16<Int32>(repeating: 0).replacing(with: 1, where: r .== 0)
+            index += 16
+        }
+        return (sum.sum(), Int(zeros.wrappedSum()))
     }
 
     /// Decay factors 2^(−Δt / h) for the four half-life lanes; `inverseHalfLives` = 1 / h per lane.

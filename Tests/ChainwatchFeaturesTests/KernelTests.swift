@@ -21,6 +21,33 @@ struct KernelTests {
         }
     }
 
+    @Test func log1pMatchesScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 4)
+        var output: [Float] = []
+        for length in 0 ... 67 {
+            var input = (0 ..< length).map { i in Float.random(in: 0 ... 1, using: &rng) * pow(10, Float(i % 14 - 9)) }
+            if length > 2 { input[0] = 0; input[1] = 1e-30; input[2] = 3e9 }
+            _FeatureKernels.log1p(input, into: &output)
+            #expect(output.count == length)
+            for (x, y) in zip(input, output) {
+                let expected = Foundation.log1p(Double(x))
+                #expect(abs(Double(y) - expected) <= 3e-7 * expected + 1e-45, "x = \(x)")
+            }
+        }
+    }
+
+    @Test func hyperLogLogSumsMatchScalarForEveryBlock() {
+        var rng = SeededGenerator(seed: 6)
+        for blocks in 0 ... 4 {
+            let registers = (0 ..< 16 * blocks + 32).map { _ in UInt8.random(in: 0 ... 3, using: &rng) == 0 ? 0 : UInt8.random(in: 0 ... 40, using: &rng) }
+            let (sum, zeros) = _FeatureKernels.hyperLogLogSums(registers, at: 16, count: 16 * blocks)
+            let window = registers[16 ..< 16 + 16 * blocks]
+            #expect(zeros == window.filter { $0 == 0 }.count)
+            let expected = window.reduce(0.0) { $0 + pow(2.0, -Double($1)) }
+            #expect(abs(Double(sum) - expected) <= 1e-6 * max(expected, 1))
+        }
+    }
+
     @Test func scaleMatchesScalarForEveryLength() {
         var rng = SeededGenerator(seed: 2)
         for length in 0 ... 67 {

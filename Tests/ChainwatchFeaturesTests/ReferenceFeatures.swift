@@ -30,9 +30,10 @@ struct ReferenceFeatures {
     init(_ config: FeatureConfiguration) {
         self.config = config
         lanes = config.halfLives + [config.historyHalfLife]
-        let sketch = CountMinSketch(width: config.sketchWidth, depth: config.sketchDepth)
-        current = Array(repeating: sketch, count: 4)
-        total = Array(repeating: sketch, count: 4)
+        // The engine keeps the four channels in one 4×-wide sketch per clock, salted per channel.
+        let sketch = CountMinSketch(width: 4 * config.sketchWidth, depth: config.sketchDepth)
+        current = Array(repeating: sketch, count: 1)
+        total = Array(repeating: sketch, count: 1)
     }
 
     func decay(_ elapsed: Double, lane: Int) -> Double { elapsed > 0 ? exp2(-elapsed / lanes[lane]) : 1 }
@@ -43,7 +44,7 @@ struct ReferenceFeatures {
         if let last = lastBlock {
             if tx.blockNumber > last {
                 let blocks = Double(tx.blockNumber - last)
-                for c in 0 ..< 4 {
+                for c in 0 ..< 1 {
                     current[c].decay(by: pow(config.burstCurrentDecay, blocks))
                     total[c].decay(by: pow(config.burstTotalDecay, blocks))
                 }
@@ -78,14 +79,15 @@ struct ReferenceFeatures {
 
         let (f, t) = (tx.from.mixedHash, tx.to.mixedHash)
         let edge = (f &* 0x9e37_79b9_7f4a_7c15) ^ ((t << 17) | (t >> 47)) ^ 0x2545_f491_4f6c_dd1d
-        let hashes = [edge, f, t, edge]
+        let salts: [UInt64] = [0, 0x51_7cc1_b727_220a, 0x2f_1c36_41d8_7a3b, 0x6a09_e667_f3bc_c909]
+        let hashes = [edge, f, t, edge].enumerated().map { $1 ^ salts[$0] }
         let weights: [Double] = hasTo ? [1, 1, 1, Double(Float(x))] : [0, 1, 0, 0]
-        let edgeTotal = hasTo ? Double(total[0].estimate(edge)) : 1
+        let edgeTotal = hasTo ? Double(total[0].estimate(hashes[0])) : 1
         row.append(hasTo && edgeTotal == 0 ? 1 : 0)
         for c in 0 ..< 4 {
             guard weights[c] > 0 || (hasTo && c == 3) else { row.append(0); continue }
-            let a = Double(current[c].estimate(hashes[c])) + weights[c]
-            let s = Double(total[c].estimate(hashes[c])) + weights[c]
+            let a = Double(current[0].estimate(hashes[c])) + weights[c]
+            let s = Double(total[0].estimate(hashes[c])) + weights[c]
             let score = ticks > 1 && s > 0 ? (a - s / ticks) * (a - s / ticks) * ticks * ticks / (s * (ticks - 1)) : 0
             row.append(log1p(score))
         }
@@ -102,8 +104,8 @@ struct ReferenceFeatures {
             }
         }
         for c in 0 ..< 4 where weights[c] > 0 {
-            current[c].add(hashes[c], weight: Float(weights[c]))
-            total[c].add(hashes[c], weight: Float(weights[c]))
+            current[0].add(hashes[c], weight: Float(weights[c]))
+            total[0].add(hashes[c], weight: Float(weights[c]))
         }
         return row
     }
