@@ -1,8 +1,8 @@
 /// A count-min sketch (Cormode & Muthukrishnan 2005) of non-negative weights, with O(1) decay.
 ///
 /// Counters are stored divided by a global `scale`, so ``decay(by:)`` multiplies every counter at once
-/// by changing only `scale`; when `scale` falls below 10⁻¹⁵ the counters are renormalised with one SIMD
-/// pass (rare: after ~50 halvings). Before any decay, estimates never under-count the exact total of an
+/// by changing only `scale`; when `scale` falls below 10⁻³⁰ the counters are renormalised with one SIMD
+/// pass (rare: after ~100 halvings; stored values stay below ~10³⁰·weight, far inside `Float` range). Before any decay, estimates never under-count the exact total of an
 /// item (integer weights below 2^24 stay exact in `Float`); collisions can only over-count.
 ///
 ///     counters: | row 0: width Floats | row 1: width Floats | …   value = counter · scale
@@ -58,7 +58,7 @@ public struct CountMinSketch: Sendable, Equatable {
     public mutating func decay(by factor: Double) {
         precondition(factor > 0 && factor <= 1, "decay factor must be in (0, 1]")
         scale *= factor
-        if scale < 1e-15 {
+        if scale < 1e-30 {
             _FeatureKernels.scale(&counters, by: Float(scale))
             scale = 1
         }

@@ -12,7 +12,7 @@ extension FeatureEngine {
     /// decayed to `now` with one SIMD4 `exp2`. Mean and std are reported times w = c/(c + 10⁻⁴), c the
     /// decayed count, so they fade to 0 with the window instead of reporting stale moments.
     @inline(__always)
-    func writeSide(_ state: AccountState, side: Int, sample x: Float, now: Int64, into values: inout [Float], at offset: Int) {
+    func writeSide(_ state: AccountState, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) {
         let elapsed = Float(max(0, now - state.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
         let count = side == 0 ? state.count.0 : state.count.1
@@ -25,11 +25,12 @@ extension FeatureEngine {
         let weight = decayed / (decayed + Self.shrinkWeight)
         let shrunkMean = mean * weight, shrunkStd = std * weight
         let logCount = _FeatureKernels.log1p(decayed)
-        for lane in 0 ..< layout.halfLifeCount {
-            values[offset + 3 * lane] = logCount[lane]
-            values[offset + 3 * lane + 1] = shrunkMean[lane]
-            values[offset + 3 * lane + 2] = shrunkStd[lane]
-        }
+        // Constant lane indices: a lane read with a loop index spills the vector through the stack.
+        let lanes = layout.halfLifeCount
+        values.writeLane(logCount, shrunkMean, shrunkStd, lane: 0, at: offset)
+        if lanes > 1 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 1, at: offset + 3) }
+        if lanes > 2 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 2, at: offset + 6) }
+        if lanes > 3 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 3, at: offset + 9) }
         let o = offset + 3 * layout.halfLifeCount
         let prior = state.txCounts[side]
         values[o + FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
