@@ -38,15 +38,23 @@ struct AccountColumns {
     var states: [AccountState] = []
     var registers: [UInt8] = []
     let registerCount: Int
+    /// The account cap: arrays grow by doubling but never past it, so a full table has no slack.
+    let maxAccounts: Int
 
-    init(registerCount: Int) {
+    init(registerCount: Int, maxAccounts: Int) {
         self.registerCount = registerCount
+        self.maxAccounts = maxAccounts
     }
 
     /// Gives `id` empty state first seen at `now` (a fresh account, or an id reused after eviction).
     mutating func reset(_ id: UInt32, now: Int64) {
         let index = Int(id)
         if index == states.count {
+            if states.count == states.capacity {
+                let target = Swift.min(maxAccounts, Swift.max(1_024, 2 * states.count))
+                states.reserveCapacity(target)
+                registers.reserveCapacity(target * registerCount)
+            }
             states.append(AccountState(now: now))
             registers.append(contentsOf: repeatElement(0, count: registerCount))
             return

@@ -89,6 +89,12 @@ public struct AccountTable: Sendable {
             lastActive[Int(id)] = now
         } else {
             id = UInt32(keys.count)
+            if keys.count == keys.capacity {
+                // Double, but never past the cap: a full table carries no slack.
+                let target = min(capacity, max(1_024, 2 * keys.count))
+                keys.reserveCapacity(target)
+                lastActive.reserveCapacity(target)
+            }
             keys.append(key)
             lastActive.append(now)
         }

@@ -42,7 +42,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         catalogue = FeatureCatalogue(configuration: configuration)
         layout = FeatureLayout(halfLifeCount: configuration.halfLives.count)
         table = AccountTable(capacity: configuration.maxAccounts)
-        accounts = AccountColumns(registerCount: configuration.hyperLogLogRegisters)
+        accounts = AccountColumns(registerCount: configuration.hyperLogLogRegisters, maxAccounts: configuration.maxAccounts)
         bursts = BurstChannels(configuration: configuration)
         var lanes = SIMD4<Float>(repeating: Float(1 / configuration.halfLives.last!))
         for (lane, halfLife) in configuration.halfLives.enumerated() { lanes[lane] = Float(1 / halfLife) }

@@ -97,6 +97,40 @@ struct EngineBehaviourTests {
         #expect(values[names.firstIndex(of: "edge_new")!] == 1)
     }
 
+    @Test func reportsDenseAccountIDsPerRow() {
+        var engine = FeatureEngine()
+        var rows = [Self.transfer(0, from: Self.key(1), to: Self.key(2), time: 100),
+                    Self.transfer(1, from: Self.key(2), to: Self.key(1), time: 112),
+                    Self.transfer(2, from: Self.key(3), to: Self.key(1), time: 124)]
+        rows[2].flags = [.contractCreation]
+        rows[2].to = .none
+        let batch = TestStreams.batches(rows, size: 3)[0]
+        var features = FeatureMatrix(dimensions: engine.catalogue.names.count)
+        engine.process(batch, into: &features)
+        #expect(engine.lastFromIDs == [0, 1, 2])
+        #expect(engine.lastToIDs == [1, 0, .max])
+        #expect(engine.statistics.trackedAccounts == 3)
+        #expect(engine.statistics.rowsProcessed == 3)
+        let creation = engine.catalogue.index(of: "contract_creation")!
+        #expect(features[2, creation] == 1 && features[1, creation] == 0)
+        // A contract creation has no receiver side: every to_ feature is 0.
+        for (c, name) in engine.catalogue.names.enumerated() where name.hasPrefix("to_") { #expect(features[2, c] == 0) }
+    }
+
+    @Test func statisticsReportBoundedBytesPerAccountAtTheCap() {
+        var configuration = FeatureConfiguration()
+        configuration.maxAccounts = 4_096
+        var engine = FeatureEngine(configuration: configuration)
+        let rows = (0 ..< 6_000).map { Self.transfer($0, from: Self.key(2 * $0), to: Self.key(2 * $0 + 1), time: 1_000 + Int64($0)) }
+        _ = TestStreams.run(&engine, rows, batchSize: 1_000)
+        let stats = engine.statistics
+        #expect(stats.trackedAccounts <= 4_096 && stats.evictions > 0)
+        // 144 B state + 64 B registers + 24 B key + 8 B recency + 8 B of slots, over tracked accounts
+        // (just after an eviction pass up to ⅛ fewer than the capacity the arrays keep).
+        #expect(stats.bytesPerAccount < 256 * 8 / 7 + 1)
+        print("cap 4096: tracked \(stats.trackedAccounts), bytes/account \(stats.bytesPerAccount)")
+    }
+
     @Test func catalogueIsStableAndNamed() {
         let catalogue = FeatureCatalogue.standard
         #expect(catalogue.names.count == 40)
