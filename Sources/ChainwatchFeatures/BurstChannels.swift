@@ -8,16 +8,23 @@ import Foundation
 ///     lane 2  receiver node               weight 1
 ///     lane 3  edge, amount-weighted       weight log1p(amount ETH)
 ///
-/// The four channels live in one count-min sketch per clock (current, total), four times as wide,
-/// separated by a per-lane salt in the hash: two arrays instead of eight keep the hot loop free of
-/// retain/release traffic, with the same collision rate as four separate sketches.
-///
 /// The tick is the **block number**. Per tick the current-tick counts decay by `currentDecay` (MIDAS-R's
 /// α instead of a reset) and the totals by `totalDecay`; the effective tick count follows the same decay
 /// (t ← t·β + 1 per tick), so s/t stays the decayed mean per tick and memory stays bounded.
+///
+/// Layout: two count-min sketches (current, total), 4× as wide as configured so the four channels
+/// (separated by a per-lane hash salt) keep the collision rate of four separate sketches, stored
+/// **interleaved** — one `SIMD2<Float>` (current, total) per counter — so a lookup touches one cache
+/// line for both, and each keeps its own lazy scale exactly like ``CountMinSketch`` (the tests compare
+/// against two plain `CountMinSketch`es).
+///
+///     counters: [ (cur, tot) | (cur, tot) | … ]   depth rows × 4·width, value = stored · scale
 struct BurstChannels {
-    var current: CountMinSketch
-    var total: CountMinSketch
+    private var counters: [SIMD2<Float>]
+    private var currentScale = 1.0
+    private var totalScale = 1.0
+    private let width: Int
+    private let depth: Int
     /// Effective number of ticks seen (decayed).
     private(set) var ticks: Double = 0
     private var lastBlock: Int64?
@@ -25,8 +32,9 @@ struct BurstChannels {
     let totalDecay: Double
 
     init(configuration: FeatureConfiguration) {
-        current = CountMinSketch(width: 4 * configuration.sketchWidth, depth: configuration.sketchDepth)
-        total = current
+        width = 4 * configuration.sketchWidth
+        depth = configuration.sketchDepth
+        counters = [SIMD2<Float>](repeating: .zero, count: width * depth)
         currentDecay = configuration.burstCurrentDecay
         totalDecay = configuration.burstTotalDecay
     }
@@ -41,12 +49,21 @@ struct BurstChannels {
         }
         guard block > last else { return }
         let elapsed = Double(block - last)
-        let alpha = elapsed == 1 ? currentDecay : pow(currentDecay, elapsed)
-        let beta = elapsed == 1 ? totalDecay : pow(totalDecay, elapsed)
-        current.decay(by: alpha)
-        total.decay(by: beta)
+        let alpha = pow(currentDecay, elapsed)
+        let beta = pow(totalDecay, elapsed)
+        currentScale *= alpha
+        totalScale *= beta
+        if currentScale < 1e-30 || totalScale < 1e-30 { renormalize() }
         ticks = ticks * beta + (1 - beta) / (1 - totalDecay)
         lastBlock = block
+    }
+
+    /// Folds a scale below 10⁻³⁰ into the counters (the same per-counter multiply as ``CountMinSketch``).
+    private mutating func renormalize() {
+        var factor = SIMD2<Float>(1, 1)
+        if currentScale < 1e-30 { factor.x = Float(currentScale); currentScale = 1 }
+        if totalScale < 1e-30 { factor.y = Float(totalScale); totalScale = 1 }
+        for index in counters.indices { counters[index] *= factor }
     }
 
     /// Channel hashes of a transaction (lane order above), salted per lane.
@@ -61,8 +78,12 @@ struct BurstChannels {
     func estimates(_ hashes: SIMD4<UInt64>, lanes: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
         var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
         for lane in 0 ..< 4 where lanes[lane] != 0 {
-            a[lane] = current.estimate(hashes[lane])
-            s[lane] = total.estimate(hashes[lane])
+            var smallest = SIMD2<Float>(repeating: .infinity)
+            for row in 0 ..< depth {
+                smallest = pointwiseMin(smallest, counters[CountMinSketch.slot(hashes[lane], row: row, width: width)])
+            }
+            a[lane] = Float(Double(smallest.x) * currentScale)
+            s[lane] = Float(Double(smallest.y) * totalScale)
         }
         return (a, s)
     }
@@ -77,10 +98,13 @@ struct BurstChannels {
     @inline(__always)
     mutating func add(_ hashes: SIMD4<UInt64>, weights: SIMD4<Float>) {
         for lane in 0 ..< 4 where weights[lane] > 0 {
-            current.add(hashes[lane], weight: weights[lane])
-            total.add(hashes[lane], weight: weights[lane])
+            let weight = Double(weights[lane])
+            let stored = SIMD2(Float(weight / currentScale), Float(weight / totalScale))
+            for row in 0 ..< depth {
+                counters[CountMinSketch.slot(hashes[lane], row: row, width: width)] += stored
+            }
         }
     }
 
-    var memoryBytes: Int { current.memoryBytes + total.memoryBytes }
+    var memoryBytes: Int { counters.capacity * MemoryLayout<SIMD2<Float>>.stride }
 }

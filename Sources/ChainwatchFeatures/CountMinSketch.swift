@@ -13,7 +13,6 @@ public struct CountMinSketch: Sendable, Equatable {
     public let depth: Int
     private var counters: [Float]
     private var scale: Double = 1
-    private let mask: UInt64
 
     /// - Parameters:
     ///   - width: counters per row, a power of two.
@@ -22,17 +21,23 @@ public struct CountMinSketch: Sendable, Equatable {
         precondition(width.nonzeroBitCount == 1 && (1...8).contains(depth), "width must be a power of two, depth 1…8")
         self.width = width
         self.depth = depth
-        self.mask = UInt64(width - 1)
         self.counters = [Float](repeating: 0, count: width * depth)
     }
 
     @inline(__always)
     private func slot(_ hash: UInt64, row: Int) -> Int {
+        Self.slot(hash, row: row, width: width)
+    }
+
+    /// The counter index of `hash` in row `row` of a `width`-wide sketch (shared with the burst channels,
+    /// which keep two sketches interleaved and must hash exactly like this type).
+    @inline(__always)
+    static func slot(_ hash: UInt64, row: Int, width: Int) -> Int {
         // Row r uses hash ⊕ (r + 1)·φ, then a multiply-xorshift finaliser: independent enough for
         // count-min, and no table to load (a static array costs a retain per access).
         var x = hash ^ (UInt64(row + 1) &* 0x9e37_79b9_7f4a_7c15)
         x ^= x >> 32; x = x &* 0xd6e8_feb8_6659_fd93; x ^= x >> 29
-        return row * width + Int(truncatingIfNeeded: x & mask)
+        return row * width + Int(truncatingIfNeeded: x & UInt64(width - 1))
     }
 
     /// Adds `weight` (≥ 0) to the item with 64-bit hash `hash`. - Complexity: O(depth).
@@ -54,9 +59,9 @@ public struct CountMinSketch: Sendable, Equatable {
         return Float(Double(smallest) * scale)
     }
 
-    /// Multiplies every counter by `factor` (0 < factor ≤ 1). - Complexity: O(1) amortised.
+    /// Multiplies every counter by `factor` (0 ≤ factor ≤ 1; 0 clears). - Complexity: O(1) amortised.
     public mutating func decay(by factor: Double) {
-        precondition(factor > 0 && factor <= 1, "decay factor must be in (0, 1]")
+        precondition(factor >= 0 && factor <= 1, "decay factor must be in [0, 1]")
         scale *= factor
         if scale < 1e-30 {
             _FeatureKernels.scale(&counters, by: Float(scale))
