@@ -1,1 +1,0 @@
-// ChainwatchFeatures: see the module's files.

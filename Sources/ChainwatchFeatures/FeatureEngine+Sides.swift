@@ -1,0 +1,118 @@
+import Foundation
+
+/// Sender-side (`from_…`, outgoing history, side 0) and receiver-side (`to_…`, incoming history, side 1)
+/// features and state updates of one account.
+extension FeatureEngine {
+    /// Prior weight of the mean/std shrinkage: 1e-4 of a transaction (0.01 % bias at one decayed tx).
+    static let shrinkWeight: Float = 1e-4
+
+    /// Writes the 3·H + 5 side features of `state` at `offset`, from the state before this row.
+    ///
+    /// Decay only rescales counts and M2, so mean and std (√(M2/c)) need no decay factor; counts are
+    /// decayed to `now` with one SIMD4 `exp2`. Mean and std are reported times w = c/(c + 10⁻⁴), c the
+    /// decayed count, so they fade to 0 with the window instead of reporting stale moments.
+    @inline(__always)
+    func writeSide(_ state: AccountState, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) {
+        let elapsed = Float(max(0, now - state.lastTime))
+        let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
+        let count = side == 0 ? state.count.0 : state.count.1
+        let mean = side == 0 ? state.mean.0 : state.mean.1
+        let m2 = side == 0 ? state.m2.0 : state.m2.1
+        let decayed = count * decay
+        let empty = count .<= 0
+        let variance = (m2 / count.replacing(with: 1, where: empty)).replacing(with: 0, where: empty .| (m2 .<= 0))
+        let std = variance.squareRoot()
+        let weight = decayed / (decayed + Self.shrinkWeight)
+        let shrunkMean = mean * weight, shrunkStd = std * weight
+        let logCount = _FeatureKernels.log1p(decayed)
+        // Constant lane indices: a lane read with a loop index spills the vector through the stack.
+        let lanes = layout.halfLifeCount
+        values.writeLane(logCount, shrunkMean, shrunkStd, lane: 0, at: offset)
+        if lanes > 1 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 1, at: offset + 3) }
+        if lanes > 2 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 2, at: offset + 6) }
+        if lanes > 3 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 3, at: offset + 9) }
+        let o = offset + 3 * layout.halfLifeCount
+        let prior = state.txCounts[side]
+        values[o + FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
+        let flows = state.flows * decay[3]
+        let logs = _FeatureKernels.log1p(SIMD4(elapsed, flows[0], flows[1], state.distinct))
+        values[o + FeatureLayout.sinceLast] = logs[0]
+        values[o + FeatureLayout.flowRatio] = logs[1] - logs[2]
+        values[o + FeatureLayout.distinct] = logs[3]
+        values[o + FeatureLayout.age] = log1p(Float(max(0, now - state.firstSeen)))
+    }
+
+    /// (x − μ) / max(σ, 0.05), clamped to ±50: a floor on σ keeps accounts that always send the same
+    /// amount from producing huge, unstable scores.
+    @inline(__always)
+    static func zScore(_ x: Float, mean: Float, std: Float) -> Float {
+        min(50, max(-50, (x - mean) / max(std, 0.05)))
+    }
+
+    /// Decays all of `state` to `now`, then adds sample `x` (log1p ETH) to `side` and `amount` (ETH) to its flow.
+    @inline(__always)
+    func update(_ state: inout AccountState, side: Int, sample x: Float, amount: Float, now: Int64) {
+        let elapsed = Float(max(0, now - state.lastTime))
+        if elapsed > 0 {
+            let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
+            state.count.0 *= decay
+            state.count.1 *= decay
+            state.m2.0 *= decay
+            state.m2.1 *= decay
+            state.flows *= decay[3]
+        }
+        // Welford with w = c/(c + 1) formed from the decayed count itself: when c < 2^-24 the new count
+        // rounds to 1 in Float, but w (and so the M2 increment δ²·w) stays accurate.
+        if side == 0 {
+            Self.welford(count: &state.count.0, mean: &state.mean.0, m2: &state.m2.0, x: x)
+            state.flows[1] += max(amount, 0)
+        } else {
+            Self.welford(count: &state.count.1, mean: &state.mean.1, m2: &state.m2.1, x: x)
+            state.flows[0] += max(amount, 0)
+        }
+        if state.txCounts[side] != .max { state.txCounts[side] += 1 }
+        state.lastTime = max(state.lastTime, now)
+    }
+
+    @inline(__always)
+    static func welford(count: inout SIMD4<Float>, mean: inout SIMD4<Float>, m2: inout SIMD4<Float>, x: Float) {
+        let w = count / (count + 1)
+        let delta = x - mean
+        count += 1
+        mean = x - delta * w
+        m2 += delta * delta * w
+    }
+
+    /// Adds a counterparty to the account's HyperLogLog and refreshes the cached estimate when a register grew.
+    @inline(__always)
+    mutating func insertCounterparty(_ hash: UInt64, into account: UInt32, state: inout AccountState) {
+        let m = accounts.registerCount
+        let base = Int(account) * m
+        if HyperLogLog.insert(hash, into: &accounts.registers, at: base, count: m) {
+            state.distinct = Float(HyperLogLog.estimate(accounts.registers, at: base, count: m))
+        }
+    }
+
+    /// Remembers a received amount (ETH) for the pass-through feature; keeps the last two.
+    @inline(__always)
+    static func recordReceived(_ state: inout AccountState, amount: Float, block: Int64) {
+        guard amount > 0 else { return }
+        state.passAmount = SIMD2(amount, state.passAmount[0])
+        state.passBlock = SIMD2(UInt32(truncatingIfNeeded: block), state.passBlock[0])
+    }
+
+    /// 1 − r / tolerance for the closest of the sender's last two received amounts within
+    /// `passThroughBlocks` blocks, where r = |received − sent| / sent; 0 if none is within tolerance.
+    @inline(__always)
+    func passThrough(_ state: AccountState, amount: Float, block: Int64) -> Float {
+        guard amount > 0 else { return 0 }
+        let now = UInt32(truncatingIfNeeded: block)
+        let tolerance = Float(configuration.passThroughTolerance)
+        var best: Float = 0
+        for slot in 0 ..< 2 where state.passAmount[slot] > 0 && now &- state.passBlock[slot] <= UInt32(configuration.passThroughBlocks) {
+            let r = abs(state.passAmount[slot] - amount) / amount
+            if r < tolerance { best = max(best, 1 - r / tolerance) }
+        }
+        return best
+    }
+}

@@ -1,0 +1,13 @@
+/// Counters and memory of a ``FeatureEngine``, for `chainwatch stats` and capacity planning.
+public struct FeatureStatistics: Sendable, Equatable, Codable {
+    /// Accounts currently held.
+    public var trackedAccounts: Int
+    /// Accounts evicted so far (least recently active, in bulk).
+    public var evictions: Int
+    /// Bytes of the account table plus per-account columns, from array capacities, per tracked account.
+    public var bytesPerAccount: Double
+    /// Bytes of the global count-min sketches (independent of the number of accounts).
+    public var sketchBytes: Int
+    /// Transactions processed since the engine was made.
+    public var rowsProcessed: Int
+}

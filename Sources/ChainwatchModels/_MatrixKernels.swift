@@ -1,0 +1,122 @@
+import RealModule
+
+/// SIMD16 building blocks for scoring 16 rows at once, each *lane* a row.
+///
+/// Inputs are transposed so vector `i` holds feature `i` of 16 consecutive rows; a dense layer is then
+/// `acc = b + Σ_i w_oi · x_i` with a broadcast weight per step — no horizontal sums, no gathers. Products and
+/// sums are separate operations in the same order as the scalar reference (`Autoencoder.activations`), never
+/// fused: without `-target-cpu` a fused multiply-add is a library call per lane (MACHINE-FACTS). Lanes are
+/// only read through raw memory (`_spill`), never as `v[i]` in a loop, which measured ≈ 100× slower.
+///
+/// Pointers here do not own their memory and must not escape the call; callers are
+/// `Autoencoder.score(_:into:)` and the kernel tests, which check every row count 0 … 67 against scalar code.
+enum _MatrixKernels {
+    typealias Lanes = SIMD16<Float>
+    static let laneCount = 16
+
+    /// Writes rows `0 ..< count` (`count ≤ 16`, row-major, `d` floats each) into `d` lane vectors; lanes past
+    /// `count` are zero.
+    static func transpose(rows: UnsafePointer<Float>, count: Int, dimensions d: Int,
+                          into output: UnsafeMutablePointer<Lanes>) {
+        precondition(count >= 0 && count <= laneCount, "a block holds at most 16 rows")
+        output.update(repeating: Lanes(), count: d)
+        let raw = UnsafeMutableRawPointer(output)
+        for r in 0 ..< count {
+            let row = rows + r * d
+            for i in 0 ..< d {
+                raw.storeBytes(of: row[i], toByteOffset: (i * laneCount + r) * MemoryLayout<Float>.stride, as: Float.self)
+            }
+        }
+    }
+
+    /// `output[o] = act(bias[o] + Σ_i weights[o·n + i] · input[i])` for `o < m`; `activation == nil` is linear.
+    static func dense(weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+                      input: UnsafePointer<Lanes>, inCount n: Int,
+                      output: UnsafeMutablePointer<Lanes>, outCount m: Int,
+                      activation: Autoencoder.Activation?) {
+        for o in 0 ..< m {
+            let row = weights + o * n
+            var acc = Lanes(repeating: bias[o])
+            for i in 0 ..< n { acc = acc + Lanes(repeating: row[i]) * input[i] }
+            switch activation {
+            case .relu?: acc.replace(with: 0, where: .!(acc .> 0))
+            case .tanh?: acc = _spill(acc) { Float.tanh($0) }
+            case nil: break
+            }
+            output[o] = acc
+        }
+    }
+
+    /// Backward through one dense layer for 16 rows (lane-wise; the caller sums lanes once per batch):
+    /// `gradients[o·n + i] += delta[o] · input[i]`, `gradients[m·n + o] += delta[o]`, and when `inputDelta`
+    /// is given, `inputDelta[i] = (Σ_o w[o·n + i] · delta[o]) · act′(input[i])` where `input` holds the
+    /// activation *outputs* of the layer below (ReLU′ = [a > 0], tanh′ = 1 − a²).
+    static func denseBackward(weights: UnsafePointer<Float>, input: UnsafePointer<Lanes>, inCount n: Int,
+                              delta: UnsafePointer<Lanes>, outCount m: Int,
+                              gradients: UnsafeMutablePointer<Lanes>,
+                              inputDelta: UnsafeMutablePointer<Lanes>?, activation: Autoencoder.Activation) {
+        for o in 0 ..< m {
+            let dO = delta[o]
+            let row = gradients + o * n
+            for i in 0 ..< n { row[i] = row[i] + dO * input[i] }
+            gradients[m * n + o] = gradients[m * n + o] + dO
+        }
+        guard let inputDelta else { return }
+        for i in 0 ..< n {
+            var sum = Lanes()
+            for o in 0 ..< m { sum = sum + Lanes(repeating: weights[o * n + i]) * delta[o] }
+            let a = input[i]
+            switch activation {
+            case .relu: sum.replace(with: 0, where: .!(a .> 0))
+            case .tanh: sum = sum * (Lanes(repeating: 1) - a * a)
+            }
+            inputDelta[i] = sum
+        }
+    }
+
+    /// `output[k] = Σ_lane lanes[k][lane]` (lanes summed in order) for `k < count`.
+    static func laneSums(_ lanes: UnsafePointer<Lanes>, count: Int, into output: UnsafeMutablePointer<Float>) {
+        UnsafeRawPointer(lanes).withMemoryRebound(to: Float.self, capacity: count * laneCount) { floats in
+            for k in 0 ..< count {
+                var sum: Float = 0
+                for l in 0 ..< laneCount { sum += floats[k * laneCount + l] }
+                output[k] = sum
+            }
+        }
+    }
+
+    /// Per-lane mean of `(reconstruction_j − input_j)²` over `d` features, summed in feature order.
+    static func meanSquaredError(reconstruction: UnsafePointer<Lanes>, input: UnsafePointer<Lanes>,
+                                 dimensions d: Int) -> Lanes {
+        var acc = Lanes()
+        for j in 0 ..< d {
+            let diff = reconstruction[j] - input[j]
+            acc = acc + diff * diff
+        }
+        return acc / Lanes(repeating: Float(d))
+    }
+
+    /// Stores the first `count` lanes of `lanes` at `destination`.
+    static func store(_ lanes: Lanes, count: Int, to destination: UnsafeMutablePointer<Float>) {
+        if count == laneCount {
+            UnsafeMutableRawPointer(destination).storeBytes(of: lanes, as: Lanes.self)
+        } else {
+            withUnsafeBytes(of: lanes) { raw in
+                for l in 0 ..< count { destination[l] = raw.load(fromByteOffset: l * 4, as: Float.self) }
+            }
+        }
+    }
+
+    /// Applies a scalar function lane by lane through a spilled copy (for functions with no SIMD form).
+    @inline(__always)
+    static func _spill(_ lanes: Lanes, _ body: (Float) -> Float) -> Lanes {
+        var copy = lanes
+        withUnsafeMutableBytes(of: &copy) { raw in
+            for l in 0 ..< laneCount {
+                let offset = l * MemoryLayout<Float>.stride
+                raw.storeBytes(of: body(raw.load(fromByteOffset: offset, as: Float.self)), toByteOffset: offset, as: Float.self)
+            }
+        }
+        return copy
+    }
+}

@@ -1,0 +1,84 @@
+@testable import ChainwatchFeatures
+import Foundation
+import Testing
+import _ChainwatchTestSupport
+
+/// Every SIMD kernel against a plain scalar loop, for every length 0…67 (covers all tail lanes).
+struct KernelTests {
+    @Test func exp2MatchesScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 1)
+        var output: [Float] = []
+        for length in 0 ... 67 {
+            var input = (0 ..< length).map { _ in Float.random(in: -140 ... 20, using: &rng) }
+            if length > 0 { input[0] = 0 }
+            _FeatureKernels.exp2(input, into: &output)
+            #expect(output.count == length)
+            for (x, y) in zip(input, output) {
+                let expected = x < -126 ? 0 : Foundation.exp2(Double(x))
+                #expect(abs(Double(y) - expected) <= 3e-7 * expected, "x = \(x)")
+            }
+            if length > 0 { #expect(output[0] == 1) }
+        }
+    }
+
+    @Test func log1pMatchesScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 4)
+        var output: [Float] = []
+        for length in 0 ... 67 {
+            var input = (0 ..< length).map { i in Float.random(in: 0 ... 1, using: &rng) * pow(10, Float(i % 14 - 9)) }
+            if length > 2 { input[0] = 0; input[1] = 1e-30; input[2] = 3e9 }
+            _FeatureKernels.log1p(input, into: &output)
+            #expect(output.count == length)
+            for (x, y) in zip(input, output) {
+                let expected = Foundation.log1p(Double(x))
+                #expect(abs(Double(y) - expected) <= 3e-7 * expected + 1e-45, "x = \(x)")
+            }
+        }
+    }
+
+    @Test func hyperLogLogSumsMatchScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 6)
+        for blocks in 0 ... 67 {
+            let registers = (0 ..< blocks + 32).map { _ in UInt8.random(in: 0 ... 3, using: &rng) == 0 ? 0 : UInt8.random(in: 0 ... 40, using: &rng) }
+            let (sum, zeros) = _FeatureKernels.hyperLogLogSums(registers, at: 16, count: blocks)
+            let window = registers[16 ..< 16 + blocks]
+            #expect(zeros == window.filter { $0 == 0 }.count)
+            let expected = window.reduce(0.0) { $0 + pow(2.0, -Double($1)) }
+            #expect(abs(Double(sum) - expected) <= 1e-6 * max(expected, 1))
+        }
+    }
+
+    @Test func scaleMatchesScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 2)
+        for length in 0 ... 67 {
+            let input = (0 ..< length).map { _ in Float.random(in: -1e6 ... 1e6, using: &rng) }
+            var simd = input
+            _FeatureKernels.scale(&simd, by: 0.37)
+            var scalar = input
+            for i in scalar.indices { scalar[i] *= 0.37 }
+            #expect(simd == scalar)
+        }
+    }
+
+    @Test func midasScoreMatchesScalarFormula() {
+        var rng = SeededGenerator(seed: 3)
+        for _ in 0 ... 67 {
+            let a = SIMD4<Float>((0 ..< 4).map { _ in Float.random(in: 0 ... 50, using: &rng) })
+            let s = SIMD4<Float>((0 ..< 4).map { i in i == 3 ? 0 : Float.random(in: 0 ... 500, using: &rng) })
+            let t = Float.random(in: 0 ... 1_000, using: &rng)
+            let score = _FeatureKernels.midasScore(current: a, total: s, ticks: t)
+            for lane in 0 ..< 4 {
+                let (al, sl, tl) = (Double(a[lane]), Double(s[lane]), Double(t))
+                let expected = tl > 1 && sl > 0 ? (al - sl / tl) * (al - sl / tl) * tl * tl / (sl * (tl - 1)) : 0
+                #expect(abs(Double(score[lane]) - expected) <= 1e-4 * max(1, expected))
+            }
+        }
+    }
+
+    @Test func decayFactorsAreOneWithoutElapsedTime() {
+        let lanes = SIMD4<Float>(1 / 120, 1 / 3_600, 1 / 86_400, 1 / 604_800)
+        #expect(_FeatureKernels.decayFactors(elapsed: 0, inverseHalfLives: lanes) == SIMD4(repeating: 1))
+        let halved = _FeatureKernels.decayFactors(elapsed: 120, inverseHalfLives: lanes)
+        #expect(abs(halved[0] - 0.5) < 1e-7)
+    }
+}
