@@ -16,6 +16,12 @@ public enum InterruptFlag {
     /// Installs the handlers (idempotent). Also ignores SIGPIPE so `chainwatch alerts | head` ends cleanly.
     public static func install() {
         signal(SIGPIPE, SIG_IGN)
+        // A parent may have spawned us with these blocked (some supervisors and test runners do).
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        sigaddset(&unblock, SIGTERM)
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         for number in [SIGINT, SIGTERM] {
             signal(number) { _ in
                 if InterruptFlag.raised.add(1, ordering: .relaxed).newValue > 1 { _exit(130) }

@@ -42,7 +42,7 @@ extension Chainwatch {
         func run() throws {
             InterruptFlag.install()
             do {
-                let reader = try AlertReader(path: store.db)
+                let reader = try openReader()
                 var query = AlertQuery()
                 query.minScore = minScore
                 query.detector = detector
@@ -71,6 +71,20 @@ extension Chainwatch {
             } catch let error as ChainwatchError {
                 Stderr.print("chainwatch: error: \(error)")
                 throw ExitCode(error.code.exitStatus)
+            }
+        }
+
+        /// Opens the database; with --follow, waits for a run to create it and give it its schema.
+        private func openReader() throws(ChainwatchError) -> AlertReader {
+            while true {
+                do {
+                    return try AlertReader(path: store.db)
+                } catch {
+                    let notCreatedYet = !FileManager.default.fileExists(atPath: store.db)
+                        || (error.code == .schemaMismatch && error.message.contains("schema version 0"))
+                    guard follow, notCreatedYet, !InterruptFlag.isRaised else { throw error }
+                    Thread.sleep(forTimeInterval: interval)
+                }
             }
         }
 

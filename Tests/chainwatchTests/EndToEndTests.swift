@@ -109,3 +109,59 @@ struct EndToEndTests {
         }
     }
 }
+
+@Suite(.serialized)
+struct FollowTests {
+    @Test func followPrintsAlertsCommittedByAnotherProcess() throws {
+        let directory = Fixtures.makeTemporaryDirectory("cw-follow")
+        let database = directory.appendingPathComponent("alerts.db").path
+
+        // Start tailing before the database exists, as a user would in a second terminal.
+        let follower = Process()
+        follower.executableURL = CLIRunner.binary
+        follower.arguments = ["alerts", "--follow", "--json", "--db", database, "--interval", "0.05"]
+        let output = Pipe()
+        follower.standardOutput = output
+        follower.standardError = FileHandle.nullDevice
+        try follower.run()
+
+        let run = try CLIRunner.run(
+            ["run", Fixtures.ethereumUnorderedLZ4, "--db", database, "--reorder-window", "1024", "--quiet"])
+        #expect(run.status == 0)
+        let expected = try AlertReader(path: database).counts().alerts
+        #expect(expected > 0)
+
+        // Read until every committed alert has been printed (or give up after 20 s).
+        var text = ""
+        let deadline = Date().addingTimeInterval(20)
+        let handle = output.fileHandleForReading
+        let collector = TextCollector()
+        handle.readabilityHandler = { collector.append($0.availableData) }
+        while Date() < deadline {
+            text = collector.text
+            if text.split(separator: "\n").count >= expected { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        follower.interrupt()
+        follower.waitUntilExit()
+        handle.readabilityHandler = nil
+
+        let lines = text.split(separator: "\n")
+        #expect(Int64(lines.count) == expected)
+        let ids = try lines.map { line -> Int in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return try #require(object["id"] as? Int)
+        }
+        #expect(ids == Array(1 ... Int(expected)), "each alert once, in commit order")
+        #expect(follower.terminationStatus == 0)
+    }
+}
+
+/// Collects bytes from a readability handler thread.
+final class TextCollector: @unchecked Sendable {
+    // Guarded by `lock`; the handler runs on a Foundation-owned thread.
+    private let lock = NSLock()
+    private var data = Data()
+    func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+}
