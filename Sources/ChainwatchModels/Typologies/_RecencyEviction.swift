@@ -1,0 +1,53 @@
+import ChainwatchCore
+
+/// A pair of accounts, `from → to`, as a dictionary key for edge state.
+struct _EdgeKey: Hashable, Sendable, Comparable {
+    var from: AccountKey
+    var to: AccountKey
+
+    static func < (lhs: _EdgeKey, rhs: _EdgeKey) -> Bool {
+        (lhs.from, lhs.to) < (rhs.from, rhs.to)
+    }
+}
+
+/// Bounded-state helpers shared by the typology detectors.
+enum _RecencyEviction {
+    /// Keeps the `keep` most recently active entries of `table` (ties broken by key, so the choice is
+    /// deterministic) and drops the rest.
+    ///
+    /// - Complexity: O(n log n); called only when a table passes its cap, and it then shrinks the table to
+    ///   three quarters of the cap, so the cost is amortized over at least cap / 4 insertions.
+    static func shrink<Key: Hashable & Comparable, Value>(
+        _ table: inout [Key: Value], keep: Int, lastActive: (Value) -> Int64
+    ) {
+        guard table.count > keep else { return }
+        let kept = table.sorted { lhs, rhs in
+            let l = lastActive(lhs.value), r = lastActive(rhs.value)
+            return l != r ? l > r : lhs.key > rhs.key
+        }.prefix(max(0, keep))
+        table = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+    }
+
+    /// The size a table is shrunk to once it passes `cap`.
+    static func target(cap: Int) -> Int { max(1, cap - cap / 4) }
+}
+
+/// Decides when a detector sweeps expired entries out of its tables: once per `period` of event time,
+/// triggered by the row whose block time crosses the boundary, so sweeps never depend on batch boundaries.
+struct _SweepSchedule: Sendable, Equatable {
+    private var nextSweep: Int64 = .min
+    let period: Int64
+
+    init(period: Int64) { self.period = max(1, period) }
+
+    /// `true` (and the next sweep is scheduled) when `time` has reached the next sweep time.
+    mutating func isDue(at time: Int64) -> Bool {
+        if nextSweep == .min {
+            nextSweep = time &+ period
+            return false
+        }
+        guard time >= nextSweep else { return false }
+        nextSweep = time &+ period
+        return true
+    }
+}
