@@ -6,7 +6,7 @@ import ChainwatchCore
 /// Rule: a transfer `W → B` of at least ``Configuration/minAmount`` ETH is remembered as pending at `B`
 /// (the latest ``Configuration/maxPendingPerAccount`` per account). A later transfer `B → C` (no
 /// self-transfer, no contract creation) alerts when a pending incoming amount `x` of `B` satisfies
-/// `|amount / x − 1| ≤ tolerance` and `0 ≤ block(B → C) − block(W → B) ≤ maxBlocks`; the closest amount
+/// `|amount − x| ≤ tolerance × x` and `0 ≤ block(B → C) − block(W → B) ≤ maxBlocks`; the closest amount
 /// (then the earliest) is chosen and consumed, so each incoming transfer explains at most one alert.
 /// `score` = the forwarded amount in ETH.
 ///
@@ -68,10 +68,10 @@ public struct PassThroughDetector: Detector, Sendable {
         var best: Int?
         var bestError = Double.infinity
         for (index, ref) in incoming.enumerated() where block - ref.block <= configuration.maxBlocks && block >= ref.block {
-            let error = abs(amount / ref.amount - 1)
-            if error <= configuration.tolerance, error < bestError {
+            let error = abs(amount - ref.amount)
+            if error <= configuration.tolerance * ref.amount, error < bestError * ref.amount {
                 best = index
-                bestError = error
+                bestError = error / ref.amount
             }
         }
         return best

@@ -7,7 +7,7 @@ import ChainwatchCore
 /// is remembered at its receiver (the latest ``Configuration/maxIncomingPerAccount`` per account). A
 /// transfer `X → A` closes a cycle when an unused earlier transfer `B → X` exists with `B = A` (2-cycle),
 /// or with an unused earlier transfer `A → B` before it (3-cycle), every hop within
-/// ``Configuration/tolerance`` (relative) of the first hop's amount and the first hop at most
+/// ``Configuration/tolerance`` × the first hop's amount of it and the first hop at most
 /// ``Configuration/windowSeconds`` of block time before the closing one. 2-cycles are preferred, then the
 /// most recent candidate. The hops of a reported cycle, and the closing transfer, are marked used, so
 /// repeated ping-pong alerts once per full round trip. `score` = hops in the cycle (2 or 3).
@@ -106,7 +106,7 @@ public struct WashCycleDetector: Detector, Sendable {
     }
 
     private func similar(_ amount: Double, to reference: Double) -> Bool {
-        abs(amount / reference - 1) <= configuration.tolerance
+        abs(amount - reference) <= configuration.tolerance * reference
     }
 
     private mutating func markUsed(_ cycle: [(account: AccountKey, index: Int)]) {
