@@ -14,8 +14,9 @@ import ChainwatchCore
 /// `minAmount`, plus a scan of ≤ `maxPendingPerAccount` entries for senders with pending amounts.
 public struct PassThroughDetector: Detector, Sendable {
     public struct Configuration: Sendable, Codable, Equatable {
-        /// Smallest incoming amount in ETH worth following.
-        public var minAmount: Double = 1
+        /// Smallest incoming amount in ETH worth following (5 ETH: at 1 ETH, exchange deposit-address sweeps
+        /// alone made 3.1 % of the 2017 sample alert).
+        public var minAmount: Double = 5
         /// Relative tolerance between received and forwarded amounts (0.05 = ±5 %).
         public var tolerance: Double = 0.05
         /// Most blocks between receiving and forwarding.

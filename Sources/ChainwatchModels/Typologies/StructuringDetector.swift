@@ -66,18 +66,19 @@ public struct StructuringDetector: Detector, Sendable {
     }
 
     private func alert(batch: TxBatch, row: Int, entries: [_TxRef]) -> Alert {
+        let shown = entries.suffix(_Evidence.listCap)
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "repeated transfers just below round amounts")
         reasons.add("sender", batch.from[row].hexString)
         reasons.add("transfers", entries.count)
         reasons.add("total_amount_eth", entries.reduce(0) { $0 + $1.amount })
         reasons.add("window", rawJSON: _Evidence.window(from: entries.first?.time ?? 0, to: batch.blockTime[row]))
-        reasons.add("hashes", rawJSON: _Evidence.strings(entries.map(\.hash)))
-        reasons.add("receivers", rawJSON: _Evidence.strings(entries.map(\.to.hexString)))
-        reasons.add("amounts_eth", rawJSON: _Evidence.array(entries.map { JSONObjectWriter.number($0.amount) }))
+        reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
+        reasons.add("receivers", rawJSON: _Evidence.strings(shown.map(\.to.hexString)))
+        reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
         reasons.add(
             "thresholds_eth",
-            rawJSON: _Evidence.array(entries.map { JSONObjectWriter.number(threshold(justAbove: $0.amount) ?? 0) })
+            rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number(threshold(justAbove: $0.amount) ?? 0) })
         )
         var parameters = JSONObjectWriter()
         parameters.add("min_transfers", configuration.minTransfers)

@@ -7,6 +7,7 @@ enum _FanAlert {
         counterparty: (_TxRef) -> AccountKey, minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64?,
         extra: [(String, Double)]
     ) -> Alert {
+        let shown = entries.suffix(_Evidence.listCap)
         let hub = hubRole == "sender" ? batch.from[row] : batch.to[row]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", pattern)
@@ -14,9 +15,9 @@ enum _FanAlert {
         reasons.add("counterparties", entries.count)
         reasons.add("total_amount_eth", entries.reduce(0) { $0 + $1.amount })
         reasons.add("window", rawJSON: _Evidence.window(from: entries.first?.time ?? 0, to: batch.blockTime[row]))
-        reasons.add("counterparty_addresses", rawJSON: _Evidence.strings(entries.map { counterparty($0).hexString }))
-        reasons.add("hashes", rawJSON: _Evidence.strings(entries.map(\.hash)))
-        reasons.add("amounts_eth", rawJSON: _Evidence.array(entries.map { JSONObjectWriter.number($0.amount) }))
+        reasons.add("counterparty_addresses", rawJSON: _Evidence.strings(shown.map { counterparty($0).hexString }))
+        reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
+        reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
         var parameters = JSONObjectWriter()
         parameters.add("min_counterparties", minCounterparties)
         parameters.add("window_s", windowSeconds)

@@ -15,17 +15,24 @@ enum _RecencyEviction {
     /// Keeps the `keep` most recently active entries of `table` (ties broken by key, so the choice is
     /// deterministic) and drops the rest.
     ///
-    /// - Complexity: O(n log n); called only when a table passes its cap, and it then shrinks the table to
-    ///   three quarters of the cap, so the cost is amortized over at least cap / 4 insertions.
+    /// - Complexity: O(n log n) on the times only; called when a table passes its cap, and it then shrinks
+    ///   the table to three quarters, so the cost is amortized over at least cap / 4 insertions.
     static func shrink<Key: Hashable & Comparable, Value>(
         _ table: inout [Key: Value], keep: Int, lastActive: (Value) -> Int64
     ) {
         guard table.count > keep else { return }
-        let kept = table.sorted { lhs, rhs in
-            let l = lastActive(lhs.value), r = lastActive(rhs.value)
-            return l != r ? l > r : lhs.key > rhs.key
-        }.prefix(max(0, keep))
-        table = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+        guard keep > 0 else {
+            table.removeAll()
+            return
+        }
+        // Sort only the times (a primitive sort), then settle the ties at the cut by key.
+        var times = table.values.map(lastActive)
+        times.sort(by: >)
+        let threshold = times[keep - 1]
+        var kept = table.filter { lastActive($0.value) > threshold }
+        let ties = table.keys.filter { lastActive(table[$0]!) == threshold }.sorted(by: >)
+        for key in ties.prefix(keep - kept.count) { kept[key] = table[key] }
+        table = kept
     }
 
     /// The size a table is shrunk to once it passes `cap`.
