@@ -100,7 +100,14 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     }
 
     private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, ref: _TxRef) {
-        var state = recent.removeValue(forKey: account) ?? Recent(lastTime: ref.time)
+        Self.add(counterparty, ref: ref, to: &recent[account, default: Recent(lastTime: ref.time)], keeping: configuration.maxCounterpartiesPerAccount)
+        if recent.count > configuration.maxTracked {
+            sweep(now: ref.time)
+            _RecencyEviction.shrink(&recent, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime }
+        }
+    }
+
+    private static func add(_ counterparty: AccountKey, ref: _TxRef, to state: inout Recent, keeping limit: Int) {
         state.lastTime = ref.time
         if let index = state.counterparties.firstIndex(of: counterparty) {
             state.counterparties.remove(at: index)
@@ -108,14 +115,9 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         }
         state.counterparties.append(counterparty)
         state.transfers.append(ref)
-        if state.counterparties.count > configuration.maxCounterpartiesPerAccount {
+        if state.counterparties.count > limit {
             state.counterparties.removeFirst()
             state.transfers.removeFirst()
-        }
-        recent[account] = state
-        if recent.count > configuration.maxTracked {
-            sweep(now: ref.time)
-            _RecencyEviction.shrink(&recent, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime }
         }
     }
 

@@ -57,47 +57,53 @@ public struct BurstDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
-        let window = max(1, configuration.windowBlocks)
         for row in 0 ..< batch.count {
             let from = batch.from[row], block = batch.blockNumber[row]
             if sweeps.isDue(at: block) { sweep(now: block) }
-            var state = senders.removeValue(forKey: from) ?? Sender(lastBlock: block)
-            // Slide the window.
-            var drop = 0
-            while drop < state.blocks.count, state.blocks[drop] <= block - window {
-                state.windowCount -= Int(state.counts[drop])
-                drop += 1
+            if let baseline = Self.count(block: block, in: &senders[from, default: Sender(lastBlock: block)], configuration),
+                let state = senders[from]
+            {
+                alerts.append(alert(batch: batch, row: row, state: state, baseline: baseline))
             }
-            if drop > 0 {
-                state.blocks.removeFirst(drop)
-                state.counts.removeFirst(drop)
-            }
-            if let last = state.blocks.last, last == block {
-                state.counts[state.counts.count - 1] += 1
-            } else {
-                state.blocks.append(block)
-                state.counts.append(1)
-            }
-            state.windowCount += 1
-            let elapsed = Double(max(0, block - state.lastBlock))
-            state.decayed = state.decayed * exp2(-elapsed / configuration.halfLifeBlocks) + 1
-            state.lastBlock = block
-            let count = state.windowCount
-            if count < configuration.minCount {
-                state.alertedCount = 0
-            } else {
-                let history = max(0, state.decayed - Double(count)) * M_LN2 * Double(window) / configuration.halfLifeBlocks
-                let baseline = max(configuration.minBaseline, history)
-                if Double(count) >= configuration.minRatio * baseline,
-                    state.alertedCount == 0 || count >= state.alertedCount + configuration.minCount
-                {
-                    state.alertedCount = count
-                    alerts.append(alert(batch: batch, row: row, state: state, baseline: baseline))
-                }
-            }
-            senders[from] = state
             if senders.count > configuration.maxTracked { enforceCap(now: block) }
         }
+    }
+
+    /// Counts one transaction of a sender at `block` (in place, one hash lookup); returns the baseline when
+    /// it alerts.
+    private static func count(block: Int64, in state: inout Sender, _ configuration: Configuration) -> Double? {
+        let window = max(1, configuration.windowBlocks)
+        var drop = 0
+        while drop < state.blocks.count, state.blocks[drop] <= block - window {
+            state.windowCount -= Int(state.counts[drop])
+            drop += 1
+        }
+        if drop > 0 {
+            state.blocks.removeFirst(drop)
+            state.counts.removeFirst(drop)
+        }
+        if let last = state.blocks.last, last == block {
+            state.counts[state.counts.count - 1] += 1
+        } else {
+            state.blocks.append(block)
+            state.counts.append(1)
+        }
+        state.windowCount += 1
+        let elapsed = Double(max(0, block - state.lastBlock))
+        state.decayed = state.decayed * exp2(-elapsed / configuration.halfLifeBlocks) + 1
+        state.lastBlock = block
+        let count = state.windowCount
+        guard count >= configuration.minCount else {
+            state.alertedCount = 0
+            return nil
+        }
+        let history = max(0, state.decayed - Double(count)) * M_LN2 * Double(window) / configuration.halfLifeBlocks
+        let baseline = max(configuration.minBaseline, history)
+        guard Double(count) >= configuration.minRatio * baseline,
+            state.alertedCount == 0 || count >= state.alertedCount + configuration.minCount
+        else { return nil }
+        state.alertedCount = count
+        return baseline
     }
 
     private mutating func sweep(now: Int64) {

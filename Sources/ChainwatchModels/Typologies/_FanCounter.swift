@@ -12,7 +12,7 @@ import ChainwatchCore
 /// within the same episode it alerts again only when the count has grown by another `minCounterparties`
 /// (10, 20, 30 … by default). The episode ends when the pruned count falls below `minCounterparties`.
 ///
-/// Memory: hubs + edges ≤ `maxTracked` (both tables shrink to three quarters, least recently active first,
+/// Memory: hubs + edges ≤ `maxTracked` (both tables shrink to half, least recently active first,
 /// when the sum passes it); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so
 /// counts saturate there). Cost per row: two hash lookups plus a scan of the hub's window entries.
 struct _FanCounter: Sendable {
@@ -54,37 +54,46 @@ struct _FanCounter: Sendable {
             let previous = seen.updateValue(time, forKey: edge)
             if let previous, time - previous <= noveltySeconds { return nil }
         }
-        var state = hubs.removeValue(forKey: hub) ?? Hub(lastActive: time)
-        defer {
-            hubs[hub] = state
-            enforceCap()
-        }
+        let alerting = Self.record(
+            in: &hubs[hub, default: Hub(lastActive: time)], hub: hub, counterparty: counterparty, batch: batch, row: row,
+            settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
+        )
+        if hubs.count + seen.count > maxTracked { enforceCap() }
+        return alerting
+    }
+
+    /// Updates one hub in place (a single hash lookup) and returns its entries when the row alerts.
+    private static func record(
+        in state: inout Hub, hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int,
+        settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
+    ) -> [_TxRef]? {
+        let time = batch.blockTime[row]
         state.lastActive = time
-        let cutoff = time - windowSeconds
-        if let firstKept = state.entries.firstIndex(where: { $0.time >= cutoff }) {
-            if firstKept > 0 { state.entries.removeFirst(firstKept) }
-        } else {
-            state.entries.removeAll(keepingCapacity: true)
+        let cutoff = time - settings.window
+        if let first = state.entries.first, first.time < cutoff {
+            if let firstKept = state.entries.firstIndex(where: { $0.time >= cutoff }) {
+                state.entries.removeFirst(firstKept)
+            } else {
+                state.entries.removeAll(keepingCapacity: true)
+            }
         }
         // With novelty tracking the edge table already says the counterparty is new to this hub; without
         // it, a counterparty already in the window does not count twice.
-        if distinct, noveltySeconds == 0, state.entries.contains(where: { counterpartyOf($0, hub: hub) == counterparty }) {
+        if settings.checkDistinct,
+            state.entries.contains(where: { ($0.from == hub ? $0.to : $0.from) == counterparty })
+        {
             return nil
         }
         state.entries.append(_TxRef(batch: batch, row: row))
-        if state.entries.count > maxWindowEntries { state.entries.removeFirst(state.entries.count - maxWindowEntries) }
+        if state.entries.count > settings.maxEntries { state.entries.removeFirst(state.entries.count - settings.maxEntries) }
         let count = state.entries.count
-        if count < minCounterparties {
+        if count < settings.minimum {
             state.alertedCount = 0
             return nil
         }
-        guard state.alertedCount == 0 || count >= state.alertedCount + minCounterparties else { return nil }
+        guard state.alertedCount == 0 || count >= state.alertedCount + settings.minimum else { return nil }
         state.alertedCount = count
         return state.entries
-    }
-
-    func counterpartyOf(_ ref: _TxRef, hub: AccountKey) -> AccountKey {
-        ref.from == hub ? ref.to : ref.from
     }
 
     private mutating func sweep(now: Int64) {
@@ -96,7 +105,7 @@ struct _FanCounter: Sendable {
 
     private mutating func enforceCap() {
         guard hubs.count + seen.count > maxTracked else { return }
-        _RecencyEviction.shrink(&hubs, keep: hubs.count - hubs.count / 4) { $0.lastActive }
-        _RecencyEviction.shrink(&seen, keep: seen.count - seen.count / 4) { $0 }
+        _RecencyEviction.shrink(&hubs, keep: hubs.count / 2) { $0.lastActive }
+        _RecencyEviction.shrink(&seen, keep: seen.count / 2) { $0 }
     }
 }

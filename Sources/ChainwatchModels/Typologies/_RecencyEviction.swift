@@ -16,7 +16,7 @@ enum _RecencyEviction {
     /// deterministic) and drops the rest.
     ///
     /// - Complexity: O(n log n) on the times only; called when a table passes its cap, and it then shrinks
-    ///   the table to three quarters, so the cost is amortized over at least cap / 4 insertions.
+    ///   the table to half (see ``target(cap:)``), so the cost is amortized over at least cap / 2 insertions.
     static func shrink<Key: Hashable & Comparable, Value>(
         _ table: inout [Key: Value], keep: Int, lastActive: (Value) -> Int64
     ) {
@@ -35,8 +35,9 @@ enum _RecencyEviction {
         table = kept
     }
 
-    /// The size a table is shrunk to once it passes `cap`.
-    static func target(cap: Int) -> Int { max(1, cap - cap / 4) }
+    /// The size a table is shrunk to once it passes `cap`: half of it, so the O(n log n) rebuild runs at
+    /// most once per cap / 2 insertions.
+    static func target(cap: Int) -> Int { max(1, cap / 2) }
 }
 
 /// Decides when a detector sweeps expired entries out of its tables: once per `period` of event time,
