@@ -123,7 +123,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.windowSeconds
-        recent = recent.filter { $0.value.lastTime >= cutoff }
+        _RecencyEviction.removeExpired(&recent) { $0.lastTime < cutoff }
     }
 
     private func alert(batch: TxBatch, row: Int, impersonated: AccountKey, real: _TxRef) -> Alert {

@@ -108,7 +108,7 @@ public struct BurstDetector: Detector, Sendable {
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - Int64(5 * configuration.halfLifeBlocks)
-        senders = senders.filter { $0.value.lastBlock >= cutoff }
+        _RecencyEviction.removeExpired(&senders) { $0.lastBlock < cutoff }
     }
 
     private mutating func enforceCap(now: Int64) {

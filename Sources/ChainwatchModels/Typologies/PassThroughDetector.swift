@@ -80,7 +80,7 @@ public struct PassThroughDetector: Detector, Sendable {
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.maxBlocks
-        pending = pending.filter { ($0.value.last?.block ?? .min) >= cutoff }
+        _RecencyEviction.removeExpired(&pending) { ($0.last?.block ?? .min) < cutoff }
     }
 
     private mutating func enforceCap(now: Int64) {

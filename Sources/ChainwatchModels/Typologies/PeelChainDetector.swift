@@ -81,7 +81,7 @@ public struct PeelChainDetector: Detector, Sendable {
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.maxGapSeconds
-        chains = chains.filter { $0.value.last.time >= cutoff }
+        _RecencyEviction.removeExpired(&chains) { $0.last.time < cutoff }
     }
 
     private mutating func enforceCap(now: Int64) {

@@ -115,7 +115,7 @@ public struct WashCycleDetector: Detector, Sendable {
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.windowSeconds
-        incoming = incoming.filter { ($0.value.last?.ref.time ?? .min) >= cutoff }
+        _RecencyEviction.removeExpired(&incoming) { ($0.last?.ref.time ?? .min) < cutoff }
     }
 
     private mutating func enforceCap(now: Int64) {

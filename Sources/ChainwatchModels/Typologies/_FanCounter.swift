@@ -98,9 +98,9 @@ struct _FanCounter: Sendable {
 
     private mutating func sweep(now: Int64) {
         let windowCutoff = now - windowSeconds
-        hubs = hubs.filter { $0.value.lastActive >= windowCutoff }
+        _RecencyEviction.removeExpired(&hubs) { $0.lastActive < windowCutoff }
         let noveltyCutoff = now - noveltySeconds
-        if noveltySeconds > 0 { seen = seen.filter { $0.value >= noveltyCutoff } }
+        if noveltySeconds > 0 { _RecencyEviction.removeExpired(&seen) { $0 < noveltyCutoff } }
     }
 
     private mutating func enforceCap() {

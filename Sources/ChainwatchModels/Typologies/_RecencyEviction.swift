@@ -22,17 +22,25 @@ enum _RecencyEviction {
     ) {
         guard table.count > keep else { return }
         guard keep > 0 else {
-            table.removeAll()
+            table.removeAll(keepingCapacity: true)
             return
         }
         // Sort only the times (a primitive sort), then settle the ties at the cut by key.
         var times = table.values.map(lastActive)
         times.sort(by: >)
         let threshold = times[keep - 1]
-        var kept = table.filter { lastActive($0.value) > threshold }
-        let ties = table.keys.filter { lastActive(table[$0]!) == threshold }.sorted(by: >)
-        for key in ties.prefix(keep - kept.count) { kept[key] = table[key] }
-        table = kept
+        let newer = times.prefix { $0 > threshold }.count
+        var doomed = table.compactMap { lastActive($0.value) < threshold ? $0.key : nil }
+        let ties = table.compactMap { lastActive($0.value) == threshold ? $0.key : nil }.sorted(by: >)
+        doomed += ties.dropFirst(keep - newer)
+        // Removing in place keeps the table's capacity: no rehash now, and none while it refills.
+        for key in doomed { table.removeValue(forKey: key) }
+    }
+
+    /// Removes the entries `isExpired` selects, in place (the table keeps its capacity).
+    static func removeExpired<Key: Hashable, Value>(_ table: inout [Key: Value], isExpired: (Value) -> Bool) {
+        let doomed = table.compactMap { isExpired($0.value) ? $0.key : nil }
+        for key in doomed { table.removeValue(forKey: key) }
     }
 
     /// The size a table is shrunk to once it passes `cap`: half of it, so the O(n log n) rebuild runs at
