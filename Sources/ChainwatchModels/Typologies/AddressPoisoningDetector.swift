@@ -33,7 +33,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     }
 
     struct Recent: Sendable {
-        var counterparties: [AccountKey] = []
+        /// The real counterparty of each entry is whichever side of the transfer is not this account.
         var transfers: [_TxRef] = []
         var lastTime: Int64
     }
@@ -62,9 +62,8 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             if sweeps.isDue(at: time) { sweep(now: time) }
             if batch.amount[row] < configuration.maxPoisonAmount {
                 guard let state = recent[to] else { continue }
-                for index in state.counterparties.indices.reversed() {
-                    let real = state.counterparties[index]
-                    let transfer = state.transfers[index]
+                for transfer in state.transfers.reversed() {
+                    let real = transfer.from == to ? transfer.to : transfer.from
                     guard real != from, time - transfer.time <= configuration.windowSeconds,
                         Self.prefix(real, digits) == Self.prefix(from, digits),
                         Self.suffix(real, digits) == Self.suffix(from, digits)
@@ -109,16 +108,11 @@ public struct AddressPoisoningDetector: Detector, Sendable {
 
     private static func add(_ counterparty: AccountKey, ref: _TxRef, to state: inout Recent, keeping limit: Int) {
         state.lastTime = ref.time
-        if let index = state.counterparties.firstIndex(of: counterparty) {
-            state.counterparties.remove(at: index)
+        if let index = state.transfers.firstIndex(where: { $0.from == counterparty || $0.to == counterparty }) {
             state.transfers.remove(at: index)
         }
-        state.counterparties.append(counterparty)
         state.transfers.append(ref)
-        if state.counterparties.count > limit {
-            state.counterparties.removeFirst()
-            state.transfers.removeFirst()
-        }
+        if state.transfers.count > limit { state.transfers.removeFirst() }
     }
 
     private mutating func sweep(now: Int64) {

@@ -34,8 +34,8 @@ public struct BurstDetector: Detector, Sendable {
     }
 
     struct Sender: Sendable {
-        var blocks: [Int64] = []
-        var counts: [Int32] = []
+        /// (block, transactions in it) for the blocks of the current window, oldest first.
+        var blocks: [(block: Int64, count: Int32)] = []
         var windowCount = 0
         var decayed: Double = 0
         var lastBlock: Int64
@@ -74,19 +74,15 @@ public struct BurstDetector: Detector, Sendable {
     private static func count(block: Int64, in state: inout Sender, _ configuration: Configuration) -> Double? {
         let window = max(1, configuration.windowBlocks)
         var drop = 0
-        while drop < state.blocks.count, state.blocks[drop] <= block - window {
-            state.windowCount -= Int(state.counts[drop])
+        while drop < state.blocks.count, state.blocks[drop].block <= block - window {
+            state.windowCount -= Int(state.blocks[drop].count)
             drop += 1
         }
-        if drop > 0 {
-            state.blocks.removeFirst(drop)
-            state.counts.removeFirst(drop)
-        }
-        if let last = state.blocks.last, last == block {
-            state.counts[state.counts.count - 1] += 1
+        if drop > 0 { state.blocks.removeFirst(drop) }
+        if let last = state.blocks.last, last.block == block {
+            state.blocks[state.blocks.count - 1].count += 1
         } else {
-            state.blocks.append(block)
-            state.counts.append(1)
+            state.blocks.append((block, 1))
         }
         state.windowCount += 1
         let elapsed = Double(max(0, block - state.lastBlock))
@@ -126,8 +122,8 @@ public struct BurstDetector: Detector, Sendable {
         reasons.add("ratio", Double(state.windowCount) / baseline)
         reasons.add("from_block", batch.blockNumber[row] - window + 1)
         reasons.add("to_block", batch.blockNumber[row])
-        reasons.add("blocks", rawJSON: _Evidence.array(state.blocks.map { String($0) }))
-        reasons.add("counts_per_block", rawJSON: _Evidence.array(state.counts.map { String($0) }))
+        reasons.add("blocks", rawJSON: _Evidence.array(state.blocks.map { String($0.block) }))
+        reasons.add("counts_per_block", rawJSON: _Evidence.array(state.blocks.map { String($0.count) }))
         var parameters = JSONObjectWriter()
         parameters.add("min_count", configuration.minCount)
         parameters.add("window_blocks", window)

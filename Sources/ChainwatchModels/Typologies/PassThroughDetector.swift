@@ -57,12 +57,15 @@ public struct PassThroughDetector: Detector, Sendable {
                 alerts.append(alert(batch: batch, row: row, received: received))
             }
             guard amount >= configuration.minAmount else { continue }
-            pending[to, default: []].append(_TxRef(batch: batch, row: row))
-            if let count = pending[to]?.count, count > configuration.maxPendingPerAccount {
-                pending[to]?.removeFirst(count - configuration.maxPendingPerAccount)
-            }
+            Self.append(_TxRef(batch: batch, row: row), to: &pending[to, default: []], keeping: configuration.maxPendingPerAccount)
             if pending.count > configuration.maxTracked { enforceCap(now: block) }
         }
+    }
+
+    /// Appends in place (one hash lookup), keeping the latest `limit` entries.
+    private static func append(_ ref: _TxRef, to list: inout [_TxRef], keeping limit: Int) {
+        list.append(ref)
+        if list.count > limit { list.removeFirst(list.count - limit) }
     }
 
     private func bestMatch(in incoming: [_TxRef], amount: Double, block: Int64) -> Int? {

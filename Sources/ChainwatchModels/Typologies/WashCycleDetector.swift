@@ -67,10 +67,10 @@ public struct WashCycleDetector: Detector, Sendable {
                 let hops = cycle.map { incoming[$0.account]![$0.index].ref }
                 alerts.append(alert(batch: batch, row: row, hops: hops))
             }
-            var list = incoming.removeValue(forKey: to) ?? []
-            list.append(Incoming(ref: _TxRef(batch: batch, row: row), sequence: sequence, used: used))
-            if list.count > configuration.maxIncomingPerAccount { list.removeFirst() }
-            incoming[to] = list
+            Self.append(
+                Incoming(ref: _TxRef(batch: batch, row: row), sequence: sequence, used: used), to: &incoming[to, default: []],
+                keeping: configuration.maxIncomingPerAccount
+            )
             if incoming.count > configuration.maxTracked { enforceCap(now: time) }
         }
     }
@@ -103,6 +103,12 @@ public struct WashCycleDetector: Detector, Sendable {
             }
         }
         return nil
+    }
+
+    /// Appends in place (one hash lookup), keeping the latest `limit` entries.
+    private static func append(_ entry: Incoming, to list: inout [Incoming], keeping limit: Int) {
+        list.append(entry)
+        if list.count > limit { list.removeFirst(list.count - limit) }
     }
 
     private func similar(_ amount: Double, to reference: Double) -> Bool {
