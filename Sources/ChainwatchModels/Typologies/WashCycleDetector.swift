@@ -6,9 +6,9 @@ import ChainwatchCore
 /// Rule: every transfer with amount > ``Configuration/minAmount`` (no self-transfer, no contract creation)
 /// is remembered at its receiver (the latest ``Configuration/maxIncomingPerAccount`` per account). A
 /// transfer `X → A` closes a cycle when an unused earlier transfer `B → X` exists with `B = A` (2-cycle),
-/// or with an unused earlier transfer `A → B` before it (3-cycle), every hop within
-/// ``Configuration/tolerance`` × the first hop's amount of it and the first hop at most
-/// ``Configuration/windowSeconds`` of block time before the closing one. 2-cycles are preferred, then the
+/// or with an unused earlier transfer `A → B` before it (3-cycle), when every hop's amount `a` is close
+/// to the first hop's `a₁` (`|a − a₁| ≤ tolerance × a₁`, ``Configuration/tolerance``) and the first hop
+/// is at most ``Configuration/windowSeconds`` of block time before the closing one. 2-cycles are preferred, then the
 /// most recent candidate. The hops of a reported cycle, and the closing transfer, are marked used, so
 /// repeated ping-pong alerts once per full round trip. `score` = hops in the cycle (2 or 3).
 /// Works on any transfer batch (ether now, decoded token transfers later): it only reads from, to,

@@ -1,21 +1,5 @@
 import ChainwatchCore
 
-/// A pair of accounts, `from → to`, as a dictionary key for edge state.
-struct _EdgeKey: Hashable, Sendable, Comparable {
-    var from: AccountKey
-    var to: AccountKey
-
-    /// One 64-bit word into the hasher instead of six (the keys are already well mixed).
-    func hash(into hasher: inout Hasher) {
-        let f = from.mixedHash, t = to.mixedHash
-        hasher.combine(f ^ (t << 23 | t >> 41))
-    }
-
-    static func < (lhs: _EdgeKey, rhs: _EdgeKey) -> Bool {
-        (lhs.from, lhs.to) < (rhs.from, rhs.to)
-    }
-}
-
 /// Bounded-state helpers shared by the typology detectors.
 enum _RecencyEviction {
     /// Keeps the `keep` most recently active entries of `table` (ties broken by key, so the choice is
@@ -52,24 +36,4 @@ enum _RecencyEviction {
     /// The size a table is shrunk to once it passes `cap`: half of it, so the O(n log n) rebuild runs at
     /// most once per cap / 2 insertions.
     static func target(cap: Int) -> Int { max(1, cap / 2) }
-}
-
-/// Decides when a detector sweeps expired entries out of its tables: once per `period` of event time,
-/// triggered by the row whose block time crosses the boundary, so sweeps never depend on batch boundaries.
-struct _SweepSchedule: Sendable, Equatable {
-    private var nextSweep: Int64 = .min
-    let period: Int64
-
-    init(period: Int64) { self.period = max(1, period) }
-
-    /// `true` (and the next sweep is scheduled) when `time` has reached the next sweep time.
-    mutating func isDue(at time: Int64) -> Bool {
-        if nextSweep == .min {
-            nextSweep = time &+ period
-            return false
-        }
-        guard time >= nextSweep else { return false }
-        nextSweep = time &+ period
-        return true
-    }
 }
