@@ -1,0 +1,139 @@
+import ChainwatchCore
+import Foundation
+
+/// Flags bursts: one account sends far more transactions in a short run of blocks than its own history.
+///
+/// Rule: for each sender we count its transactions in the last ``Configuration/windowBlocks`` blocks
+/// (`block − windowBlocks < b ≤ block`) and keep a decayed count `D` of all its transactions (half-life
+/// ``Configuration/halfLifeBlocks`` blocks). Its usual rate per window is
+/// `baseline = max(minBaseline, max(0, D − windowCount) × ln 2 × windowBlocks / halfLifeBlocks)`,
+/// i.e. its history *before* the current window. A transaction alerts when `windowCount ≥ minCount` and
+/// `windowCount ≥ minRatio × baseline`; within one episode it alerts again only each time the count has
+/// grown by another `minCount`, and the episode ends when the window count falls below `minCount`.
+/// `score` = windowCount / baseline.
+///
+/// Memory: ≤ ``Configuration/maxTracked`` senders, each with ≤ `windowBlocks` (block, count) pairs;
+/// a sender is dropped once it has been idle for 5 half-lives (`D` < 4 %). Cost: one hash lookup, one
+/// `exp2` and an amortized O(1) window update per row.
+public struct BurstDetector: Detector, Sendable {
+    public struct Configuration: Sendable, Codable, Equatable {
+        /// Transactions in the window needed to alert.
+        public var minCount: Int = 20
+        /// Window length in blocks.
+        public var windowBlocks: Int64 = 10
+        /// The window count must be at least this many times the sender's usual count per window.
+        public var minRatio: Double = 10
+        /// Floor on the usual count per window, so a brand-new sender is compared with this many.
+        public var minBaseline: Double = 1
+        /// Half-life of the sender history in blocks (about a day of Ethereum blocks).
+        public var halfLifeBlocks: Double = 7_200
+        /// Cap on tracked senders; the least recently active are dropped beyond it.
+        public var maxTracked: Int = 100_000
+
+        public init() {}
+    }
+
+    struct Sender: Sendable {
+        /// (block, transactions in it) for the blocks of the current window, oldest first.
+        var blocks: [(block: Int64, count: Int32)] = []
+        var windowCount = 0
+        var decayed: Double = 0
+        var lastBlock: Int64
+        var alertedCount = 0
+    }
+
+    public let name = "burst"
+    public let configuration: Configuration
+    private var senders: [AccountKey: Sender] = [:]
+    private var sweeps: _SweepSchedule
+
+    public init(configuration: Configuration = .init()) {
+        self.configuration = configuration
+        sweeps = _SweepSchedule(period: Int64(max(1, configuration.halfLifeBlocks)))
+    }
+
+    /// Senders currently held in memory.
+    public var trackedEntries: Int { senders.count }
+
+    public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
+        let batch = input.batch
+        for row in 0 ..< batch.count {
+            let from = batch.from[row], block = batch.blockNumber[row]
+            if sweeps.isDue(at: block) { sweep(now: block) }
+            if let baseline = Self.count(block: block, in: &senders[from, default: Sender(lastBlock: block)], configuration),
+                let state = senders[from]
+            {
+                alerts.append(alert(batch: batch, row: row, state: state, baseline: baseline))
+            }
+            if senders.count > configuration.maxTracked { enforceCap(now: block) }
+        }
+    }
+
+    /// Counts one transaction of a sender at `block` (in place, one hash lookup); returns the baseline when
+    /// it alerts.
+    private static func count(block: Int64, in state: inout Sender, _ configuration: Configuration) -> Double? {
+        let window = max(1, configuration.windowBlocks)
+        var drop = 0
+        while drop < state.blocks.count, state.blocks[drop].block <= block - window {
+            state.windowCount -= Int(state.blocks[drop].count)
+            drop += 1
+        }
+        if drop > 0 { state.blocks.removeFirst(drop) }
+        if let last = state.blocks.last, last.block == block {
+            state.blocks[state.blocks.count - 1].count += 1
+        } else {
+            state.blocks.append((block, 1))
+        }
+        state.windowCount += 1
+        let elapsed = Double(max(0, block - state.lastBlock))
+        state.decayed = state.decayed * exp2(-elapsed / configuration.halfLifeBlocks) + 1
+        state.lastBlock = block
+        let count = state.windowCount
+        guard count >= configuration.minCount else {
+            state.alertedCount = 0
+            return nil
+        }
+        let history = max(0, state.decayed - Double(count)) * M_LN2 * Double(window) / configuration.halfLifeBlocks
+        let baseline = max(configuration.minBaseline, history)
+        guard Double(count) >= configuration.minRatio * baseline,
+            state.alertedCount == 0 || count >= state.alertedCount + configuration.minCount
+        else { return nil }
+        state.alertedCount = count
+        return baseline
+    }
+
+    private mutating func sweep(now: Int64) {
+        let cutoff = now - Int64(5 * configuration.halfLifeBlocks)
+        _RecencyEviction.removeExpired(&senders) { $0.lastBlock < cutoff }
+    }
+
+    private mutating func enforceCap(now: Int64) {
+        sweep(now: now)
+        _RecencyEviction.shrink(&senders, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastBlock }
+    }
+
+    private func alert(batch: TxBatch, row: Int, state: Sender, baseline: Double) -> Alert {
+        let window = max(1, configuration.windowBlocks)
+        var reasons = JSONObjectWriter()
+        reasons.add("pattern", "sender emitted far more transactions in a few blocks than its history")
+        reasons.add("sender", batch.from[row].hexString)
+        reasons.add("window_count", state.windowCount)
+        reasons.add("usual_count_per_window", baseline)
+        reasons.add("ratio", Double(state.windowCount) / baseline)
+        reasons.add("from_block", batch.blockNumber[row] - window + 1)
+        reasons.add("to_block", batch.blockNumber[row])
+        reasons.add("blocks", rawJSON: _Evidence.array(state.blocks.map { String($0.block) }))
+        reasons.add("counts_per_block", rawJSON: _Evidence.array(state.blocks.map { String($0.count) }))
+        var parameters = JSONObjectWriter()
+        parameters.add("min_count", configuration.minCount)
+        parameters.add("window_blocks", window)
+        parameters.add("min_ratio", configuration.minRatio)
+        parameters.add("min_baseline", configuration.minBaseline)
+        parameters.add("half_life_blocks", configuration.halfLifeBlocks)
+        reasons.add("parameters", rawJSON: parameters.finished())
+        return Alert(
+            batch: batch, row: row, detector: name, typology: name, score: Double(state.windowCount) / baseline,
+            reasons: reasons.finished()
+        )
+    }
+}

@@ -1,0 +1,55 @@
+import ChainwatchCore
+import Foundation
+
+/// The typology detectors as one configurable set: which ones run and with which parameters.
+///
+///     let suite = try TypologySuite.Configuration(jsonFile: "typologies.json")
+///     var detectors = TypologySuite.makeDetectors(suite)
+///
+/// A configuration file is a JSON object holding only what differs from the defaults, e.g.
+/// `{"enabled": ["peel_chain", "fan_out"], "fanOut": {"minCounterparties": 25}}`; keys use the Swift
+/// property names, durations are seconds of block time, amounts ETH.
+public enum TypologySuite {
+    /// Every typology detector name, in the order ``makeDetectors(_:)`` creates them.
+    public static let detectorNames = [
+        "peel_chain", "fan_out", "fan_in", "structuring", "pass_through", "dusting", "address_poisoning", "burst",
+        "wash_cycle",
+    ]
+
+    public struct Configuration: Sendable, Codable, Equatable {
+        /// Names of the detectors to run (default: all of ``TypologySuite/detectorNames``).
+        public var enabled: [String] = TypologySuite.detectorNames
+        public var peelChain = PeelChainDetector.Configuration()
+        public var fanOut = FanOutDetector.Configuration()
+        public var fanIn = FanInDetector.Configuration()
+        public var structuring = StructuringDetector.Configuration()
+        public var passThrough = PassThroughDetector.Configuration()
+        public var dusting = DustingDetector.Configuration()
+        public var addressPoisoning = AddressPoisoningDetector.Configuration()
+        public var burst = BurstDetector.Configuration()
+        public var washCycle = WashCycleDetector.Configuration()
+
+        public init() {}
+    }
+
+    /// The enabled detectors, in ``detectorNames`` order.
+    public static func makeDetectors(_ configuration: Configuration) -> [any Detector] {
+        let enabled = Set(configuration.enabled)
+        var detectors: [any Detector] = []
+        for name in detectorNames where enabled.contains(name) {
+            switch name {
+            case "peel_chain": detectors.append(PeelChainDetector(configuration: configuration.peelChain))
+            case "fan_out": detectors.append(FanOutDetector(configuration: configuration.fanOut))
+            case "fan_in": detectors.append(FanInDetector(configuration: configuration.fanIn))
+            case "structuring": detectors.append(StructuringDetector(configuration: configuration.structuring))
+            case "pass_through": detectors.append(PassThroughDetector(configuration: configuration.passThrough))
+            case "dusting": detectors.append(DustingDetector(configuration: configuration.dusting))
+            case "address_poisoning":
+                detectors.append(AddressPoisoningDetector(configuration: configuration.addressPoisoning))
+            case "burst": detectors.append(BurstDetector(configuration: configuration.burst))
+            default: detectors.append(WashCycleDetector(configuration: configuration.washCycle))
+            }
+        }
+        return detectors
+    }
+}

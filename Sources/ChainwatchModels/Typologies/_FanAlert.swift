@@ -1,0 +1,32 @@
+import ChainwatchCore
+
+/// Builds the alert of a distinct-counterparty detector (fan-out, fan-in, dusting) from its window entries.
+enum _FanAlert {
+    static func make(
+        batch: TxBatch, row: Int, detector: String, pattern: String, hubRole: String, entries: [_TxRef],
+        counterparty: (_TxRef) -> AccountKey, minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64?,
+        extra: [(String, Double)]
+    ) -> Alert {
+        let shown = entries.suffix(_Evidence.listCap)
+        let hub = hubRole == "sender" ? batch.from[row] : batch.to[row]
+        var reasons = JSONObjectWriter()
+        reasons.add("pattern", pattern)
+        reasons.add(hubRole, hub.hexString)
+        reasons.add("counterparties", entries.count)
+        reasons.add("total_amount_eth", entries.reduce(0) { $0 + $1.amount })
+        reasons.add("window", rawJSON: _Evidence.window(from: entries.first?.time ?? 0, to: batch.blockTime[row]))
+        reasons.add("counterparty_addresses", rawJSON: _Evidence.strings(shown.map { counterparty($0).hexString }))
+        reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
+        reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
+        var parameters = JSONObjectWriter()
+        parameters.add("min_counterparties", minCounterparties)
+        parameters.add("window_s", windowSeconds)
+        if let noveltySeconds { parameters.add("novelty_s", noveltySeconds) }
+        for (key, value) in extra { parameters.add(key, value) }
+        reasons.add("parameters", rawJSON: parameters.finished())
+        return Alert(
+            batch: batch, row: row, detector: detector, typology: detector, score: Double(entries.count),
+            reasons: reasons.finished()
+        )
+    }
+}

@@ -1,0 +1,111 @@
+import ChainwatchCore
+
+/// The distinct-counterparty window shared by ``FanOutDetector``, ``FanInDetector`` and ``DustingDetector``.
+///
+/// For each *hub* account it keeps, in arrival order, the first transfer with each counterparty that
+/// counted inside the last `windowSeconds` of block time. A counterparty counts when it is *new*: the
+/// pair `hub, counterparty` had no transfer in the `noveltySeconds` before (0 = every distinct
+/// counterparty in the window counts). Pair memory is an edge table pruned after `noveltySeconds`.
+/// With `distinct == false` (structuring) every transfer counts, whoever the counterparty.
+///
+/// Alert rule (no storms): a hub alerts on the transfer that brings its count to `minCounterparties`;
+/// within the same episode it alerts again only when the count has grown by another `minCounterparties`
+/// (10, 20, 30 … by default). The episode ends when the pruned count falls below `minCounterparties`.
+///
+/// Memory: hubs + edges ≤ `maxTracked` (both tables shrink to half, least recently active first,
+/// when the sum passes it); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so
+/// counts saturate there). Cost per row: two hash lookups plus a scan of the hub's window entries.
+struct _FanCounter: Sendable {
+    struct Hub: Sendable {
+        var entries: [_TxRef] = []
+        var lastActive: Int64
+        var alertedCount = 0
+    }
+
+    let minCounterparties: Int
+    let windowSeconds: Int64
+    let noveltySeconds: Int64
+    let maxTracked: Int
+    let maxWindowEntries: Int
+    let distinct: Bool
+    private(set) var hubs: [AccountKey: Hub] = [:]
+    private(set) var seen: [_EdgeKey: Int64] = [:]
+    private var sweeps: _SweepSchedule
+
+    init(minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64, maxTracked: Int, maxWindowEntries: Int, distinct: Bool = true) {
+        self.distinct = distinct
+        self.minCounterparties = max(1, minCounterparties)
+        self.windowSeconds = max(0, windowSeconds)
+        self.noveltySeconds = max(0, noveltySeconds)
+        self.maxTracked = max(2, maxTracked)
+        self.maxWindowEntries = max(self.minCounterparties, maxWindowEntries)
+        sweeps = _SweepSchedule(period: max(self.windowSeconds, self.noveltySeconds, 1))
+    }
+
+    var trackedEntries: Int { hubs.count + seen.count }
+
+    /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's window entries
+    /// when this row must alert.
+    mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> [_TxRef]? {
+        let time = batch.blockTime[row]
+        if sweeps.isDue(at: time) { sweep(now: time) }
+        if noveltySeconds > 0 {
+            let edge = _EdgeKey(from: hub, to: counterparty)
+            let previous = seen.updateValue(time, forKey: edge)
+            if let previous, time - previous <= noveltySeconds { return nil }
+        }
+        let alerting = Self.record(
+            in: &hubs[hub, default: Hub(lastActive: time)], hub: hub, counterparty: counterparty, batch: batch, row: row,
+            settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
+        )
+        if hubs.count + seen.count > maxTracked { enforceCap() }
+        return alerting
+    }
+
+    /// Updates one hub in place (a single hash lookup) and returns its entries when the row alerts.
+    private static func record(
+        in state: inout Hub, hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int,
+        settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
+    ) -> [_TxRef]? {
+        let time = batch.blockTime[row]
+        state.lastActive = time
+        let cutoff = time - settings.window
+        if let first = state.entries.first, first.time < cutoff {
+            if let firstKept = state.entries.firstIndex(where: { $0.time >= cutoff }) {
+                state.entries.removeFirst(firstKept)
+            } else {
+                state.entries.removeAll(keepingCapacity: true)
+            }
+        }
+        // With novelty tracking the edge table already says the counterparty is new to this hub; without
+        // it, a counterparty already in the window does not count twice.
+        if settings.checkDistinct,
+            state.entries.contains(where: { ($0.from == hub ? $0.to : $0.from) == counterparty })
+        {
+            return nil
+        }
+        state.entries.append(_TxRef(batch: batch, row: row))
+        if state.entries.count > settings.maxEntries { state.entries.removeFirst(state.entries.count - settings.maxEntries) }
+        let count = state.entries.count
+        if count < settings.minimum {
+            state.alertedCount = 0
+            return nil
+        }
+        guard state.alertedCount == 0 || count >= state.alertedCount + settings.minimum else { return nil }
+        state.alertedCount = count
+        return state.entries
+    }
+
+    private mutating func sweep(now: Int64) {
+        let windowCutoff = now - windowSeconds
+        _RecencyEviction.removeExpired(&hubs) { $0.lastActive < windowCutoff }
+        let noveltyCutoff = now - noveltySeconds
+        if noveltySeconds > 0 { _RecencyEviction.removeExpired(&seen) { $0 < noveltyCutoff } }
+    }
+
+    private mutating func enforceCap() {
+        guard hubs.count + seen.count > maxTracked else { return }
+        _RecencyEviction.shrink(&hubs, keep: hubs.count / 2) { $0.lastActive }
+        _RecencyEviction.shrink(&seen, keep: seen.count / 2) { $0 }
+    }
+}

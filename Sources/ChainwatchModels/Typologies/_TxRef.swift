@@ -1,0 +1,54 @@
+import ChainwatchCore
+
+/// A compact, string-free reference to one transaction, kept in detector state as evidence.
+///
+/// The hash text is copied as raw bytes into an inline 72-byte buffer (an Ethereum `0x` + 64-hex hash is
+/// 66 bytes), so keeping a reference is one `memcpy` and no heap allocation or reference counting; the
+/// `String` is rebuilt only when an alert is written. A hash text longer than 72 bytes keeps its first 72.
+struct _TxRef: Sendable {
+    typealias HashBytes = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+    static let hashCapacity = 72
+
+    var hashBytes: HashBytes = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var hashLength: Int
+    var block: Int64
+    var time: Int64
+    var amount: Double
+    var from: AccountKey
+    var to: AccountKey
+
+    init(batch: TxBatch, row: Int) {
+        block = batch.blockNumber[row]
+        time = batch.blockTime[row]
+        amount = batch.amount[row]
+        from = batch.from[row]
+        to = batch.to[row]
+        var stored: HashBytes = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        hashLength = batch.hash.withBytes(at: row) { bytes in
+            let length = min(bytes.count, _TxRef.hashCapacity)
+            withUnsafeMutableBytes(of: &stored) { buffer in
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0 ..< length]))
+            }
+            return length
+        }
+        hashBytes = stored
+    }
+
+    /// The hash as it appeared in the input.
+    var hash: String {
+        var copy = hashBytes
+        return withUnsafeBytes(of: &copy) { String(decoding: $0[0 ..< hashLength], as: UTF8.self) }
+    }
+
+    /// `{"hash":…,"block":…,"time":…,"from":…,"to":…,"amount_eth":…}`
+    var json: String {
+        var writer = JSONObjectWriter()
+        writer.add("hash", hash)
+        writer.add("block", block)
+        writer.add("time", time)
+        writer.add("from", from.hexString)
+        writer.add("to", to.hexString)
+        writer.add("amount_eth", amount)
+        return writer.finished()
+    }
+}

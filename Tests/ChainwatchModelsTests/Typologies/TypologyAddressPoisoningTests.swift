@@ -1,0 +1,42 @@
+import ChainwatchCore
+import ChainwatchModels
+import Testing
+
+struct TypologyAddressPoisoningTests {
+    let victim = TypologyTest.address(0), payee = TypologyTest.address(1)
+    var fake: String { TypologyTest.lookAlike(of: payee) }
+
+    func transfers(poisoner: String, amount: Double = 0, after seconds: Int64 = 120) -> [Transfer] {
+        [
+            Transfer(from: victim, to: payee, amount: 5, block: 10, time: 100_000),
+            Transfer(from: TypologyTest.address(5), to: victim, amount: 1, block: 10, time: 100_000),
+            Transfer(from: poisoner, to: victim, amount: amount, block: 20, time: 100_000 + seconds),
+        ]
+    }
+
+    @Test func flagsTheLookAlikeTransfer() throws {
+        let alerts = TypologyTest.expectSplitInvariant({ AddressPoisoningDetector() }, transfers(poisoner: fake))
+        try #require(alerts.count == 1)
+        #expect(alerts[0].txHash == TypologyTest.hash(2) && alerts[0].typology == "address_poisoning")
+        #expect(alerts[0].score == 8)
+        let reasons = TypologyTest.reasons(alerts[0])
+        #expect(reasons["victim"] as? String == victim)
+        #expect(reasons["look_alike"] as? String == fake)
+        #expect(reasons["impersonated"] as? String == payee)
+        #expect((reasons["real_transfer"] as? [String: Any])?["hash"] as? String == TypologyTest.hash(0))
+        #expect(reasons["seconds_after_real_transfer"] as? Int == 120)
+    }
+
+    @Test func nearMissesAreNotFlagged() {
+        // Fifth or fifth-to-last digit differs.
+        let farPrefix = TypologyTest.lookAlike(of: payee, changingDigits: 3 ..< 36)
+        let farSuffix = TypologyTest.lookAlike(of: payee, changingDigits: 4 ..< 37)
+        #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: farPrefix)).isEmpty)
+        #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: farSuffix)).isEmpty)
+        // The real counterparty itself, a non-tiny amount, too late.
+        #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: payee)).isEmpty)
+        #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: fake, amount: 0.000_1)).isEmpty)
+        #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: fake, after: 86_401)).isEmpty)
+        #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: fake, after: 86_400)).count == 1)
+    }
+}

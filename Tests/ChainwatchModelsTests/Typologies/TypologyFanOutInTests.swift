@@ -1,0 +1,61 @@
+import ChainwatchCore
+import ChainwatchModels
+import Testing
+
+struct TypologyFanOutInTests {
+    let hub = TypologyTest.address(0)
+
+    /// `count` transfers between the hub and distinct accounts, 60 s apart, starting at `start`.
+    func fan(_ count: Int, outgoing: Bool, start: Int64 = 10_000, step: Int64 = 60, firstAccount: Int = 1) -> [Transfer] {
+        (0 ..< count).map { i in
+            let other = TypologyTest.address(firstAccount + i)
+            return Transfer(
+                from: outgoing ? hub : other, to: outgoing ? other : hub, amount: 0.5, block: Int64(100 + i),
+                time: start + Int64(i) * step
+            )
+        }
+    }
+
+    @Test func fanOutFlagsTheTenthNewCounterparty() throws {
+        let alerts = TypologyTest.expectSplitInvariant({ FanOutDetector() }, fan(10, outgoing: true))
+        try #require(alerts.count == 1)
+        #expect(alerts[0].txHash == TypologyTest.hash(9))
+        #expect(alerts[0].typology == "fan_out" && alerts[0].score == 10)
+        let reasons = TypologyTest.reasons(alerts[0])
+        #expect(reasons["sender"] as? String == hub)
+        #expect(reasons["counterparties"] as? Int == 10)
+        #expect(TypologyTest.strings(reasons["counterparty_addresses"]) == (1 ... 10).map(TypologyTest.address))
+        #expect(TypologyTest.strings(reasons["hashes"]) == (0 ..< 10).map(TypologyTest.hash))
+    }
+
+    @Test func fanInFlagsTheTenthNewPayer() throws {
+        let alerts = TypologyTest.expectSplitInvariant({ FanInDetector() }, fan(10, outgoing: false))
+        try #require(alerts.count == 1)
+        #expect(alerts[0].typology == "fan_in" && alerts[0].txHash == TypologyTest.hash(9))
+        let reasons = TypologyTest.reasons(alerts[0])
+        #expect(reasons["receiver"] as? String == hub)
+        #expect(TypologyTest.strings(reasons["counterparty_addresses"]) == (1 ... 10).map(TypologyTest.address))
+    }
+
+    @Test func nearMissesAreNotFlagged() {
+        // One counterparty short.
+        #expect(TypologyTest.alerts({ FanOutDetector() }, fan(9, outgoing: true)).isEmpty)
+        #expect(TypologyTest.alerts({ FanInDetector() }, fan(9, outgoing: false)).isEmpty)
+        // Ten counterparties, but spread over 3,601 s (window is 3,600 s inclusive): 401 s apart.
+        #expect(TypologyTest.alerts({ FanOutDetector() }, fan(10, outgoing: true, step: 401)).isEmpty)
+        #expect(TypologyTest.alerts({ FanOutDetector() }, fan(10, outgoing: true, step: 400)).count == 1)
+        // Counterparties paid a day earlier are not new.
+        let earlier = fan(5, outgoing: true, start: 0)
+        #expect(TypologyTest.alerts({ FanOutDetector() }, earlier + fan(10, outgoing: true, start: 90_000)).isEmpty)
+        // … unless novelty is switched off.
+        var configuration = FanOutDetector.Configuration()
+        configuration.noveltySeconds = 0
+        #expect(TypologyTest.alerts({ FanOutDetector(configuration: configuration) }, earlier + fan(10, outgoing: true, start: 90_000)).count == 1)
+    }
+
+    @Test func alertsAgainOnlyWhenTheCountGrowsByAnotherTen() {
+        let alerts = TypologyTest.alerts({ FanOutDetector() }, fan(25, outgoing: true, step: 10))
+        #expect(alerts.map(\.score) == [10, 20])
+        #expect(alerts.map(\.txHash) == [TypologyTest.hash(9), TypologyTest.hash(19)])
+    }
+}
