@@ -53,7 +53,10 @@ let package = Package(
         .testTarget(name: "ChainwatchFeaturesTests", dependencies: ["ChainwatchFeatures", "ChainwatchIO", "_ChainwatchTestSupport"]),
         .testTarget(name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchTestSupport"]),
         .testTarget(name: "ChainwatchStoreTests", dependencies: ["ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
-        .testTarget(name: "ChainwatchPipelineTests", dependencies: ["ChainwatchPipeline", "ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
+        .testTarget(
+            name: "ChainwatchPipelineTests",
+            dependencies: ["ChainwatchPipeline", "ChainwatchStore", "ChainwatchModels", "ChainwatchIO", "_ChainwatchTestSupport", "CSQLite"]
+        ),
         .testTarget(name: "chainwatchTests", dependencies: ["chainwatch", "_ChainwatchTestSupport", "ChainwatchStore"]),
     ]
 )

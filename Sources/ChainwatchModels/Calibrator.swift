@@ -38,6 +38,9 @@ public struct Calibrator: Sendable, Equatable {
 
     public func calibrated(_ score: Double) -> Double { sketch.cdf(score) }
 
+    /// The score at quantile `q` of what has been observed (as of the last flush).
+    public func quantile(_ q: Double) -> Double { sketch.quantile(q) }
+
     /// The score at quantile `1 − budget`: alert when a score is **above** it.
     public func threshold(forBudget budget: Double) -> Float {
         precondition(budget >= 0 && budget <= 1, "a budget is a fraction in [0, 1]")

@@ -29,3 +29,9 @@ public protocol Detector {
     /// Scores `input` and appends alerts for it, then updates internal state with the batch.
     mutating func process(_ input: DetectionInput, alerts: inout [Alert])
 }
+
+/// A detector with a score for every row, not only for the rows it alerts on (backtests rank by it).
+public protocol RowScoringDetector: Detector {
+    /// One score per row of the batch handled by the last `process` call, higher = more anomalous.
+    var lastRowScores: [Double] { get }
+}

@@ -68,6 +68,9 @@ public struct ModelBundle: Sendable {
         self.forest = forest
         self.autoencoder = autoencoder
         self.calibrators = calibrators
+        // The ensemble's scales are a function of the two model calibrators, so they are derived, not stored.
+        self.calibrators.ensemble.forestScale = Ensemble.Scale(calibrators.forest)
+        self.calibrators.ensemble.autoencoderScale = Ensemble.Scale(calibrators.autoencoder)
         self.trainedOn = trainedOn
         self.trainingNote = trainingNote
         self.id = ModelBundle.id(weights: weightsFile(), catalogueHash: catalogueHash)
@@ -78,26 +81,32 @@ public struct ModelBundle: Sendable {
     }
 
     /// Fits the standardizer, the forest and the autoencoder on `data`, then the three calibrators on the
-    /// training rows' scores. Cost for 100 k rows × 40 features: dominated by autoencoder epochs.
+    /// held-out rows' scores. Cost for 100 k rows × 40 features: dominated by autoencoder epochs.
     public static func train(_ data: FeatureMatrix, featureNames: [String], catalogueHash: String,
                              configuration: Configuration) -> ModelBundle {
         precondition(featureNames.count == data.dimensions, "\(featureNames.count) names for \(data.dimensions) columns")
         precondition(data.rows > 0, "cannot train on no rows")
         let standardizer = Standardizer.fit(data)
         let z = standardizer.transform(data)
+        // The autoencoder learns from 4 rows in 5 and both models are calibrated on the 5th: the scores of rows
+        // the autoencoder was fitted on are optimistic, so in-sample calibration alerts too often on new data.
+        // (The forest sees only 256-row subsamples per tree; fitting it on all rows costs no such bias.)
+        let (fit, heldOut) = splitForCalibration(z)
         let forest = IsolationForest.train(z, configuration: configuration.forest)
-        let (autoencoder, losses) = Autoencoder.train(z, configuration: configuration.autoencoder)
+        let (autoencoder, losses) = Autoencoder.train(fit, configuration: configuration.autoencoder)
 
         var forestScores: [Float] = [], autoencoderScores: [Float] = []
-        forest.score(z, into: &forestScores)
-        autoencoder.score(z, into: &autoencoderScores)
+        forest.score(heldOut, into: &forestScores)
+        autoencoder.score(heldOut, into: &autoencoderScores)
         var forestCalibrator = Calibrator(), autoencoderCalibrator = Calibrator()
         forestCalibrator.observe(contentsOf: forestScores)
         autoencoderCalibrator.observe(contentsOf: autoencoderScores)
-        var ensemble = Ensemble()
-        for r in 0 ..< data.rows {
-            ensemble.observe(forest: forestCalibrator.calibrated(forestScores[r]),
-                             autoencoder: autoencoderCalibrator.calibrated(autoencoderScores[r]))
+        forestCalibrator.flush()
+        autoencoderCalibrator.flush()
+        var ensemble = Ensemble(
+            forestScale: Ensemble.Scale(forestCalibrator), autoencoderScale: Ensemble.Scale(autoencoderCalibrator))
+        for r in 0 ..< heldOut.rows {
+            ensemble.observe(forest: Double(forestScores[r]), autoencoder: Double(autoencoderScores[r]))
         }
         ensemble.calibrator.flush()
 
@@ -112,6 +121,17 @@ public struct ModelBundle: Sendable {
                            calibrators: Calibrators(forest: forestCalibrator, autoencoder: autoencoderCalibrator,
                                                     ensemble: ensemble),
                            trainedOn: data.rows, trainingNote: note)
+    }
+
+    /// Rows `r % 5 != 4` to fit on and rows `r % 5 == 4` to calibrate on; small sets (< 50 rows) use all rows for both.
+    static func splitForCalibration(_ data: FeatureMatrix) -> (fit: FeatureMatrix, heldOut: FeatureMatrix) {
+        guard data.rows >= 50 else { return (data, data) }
+        var fit = FeatureMatrix(dimensions: data.dimensions), heldOut = FeatureMatrix(dimensions: data.dimensions)
+        for r in 0 ..< data.rows {
+            let row = data.values[r * data.dimensions ..< (r + 1) * data.dimensions]
+            if r % 5 == 4 { heldOut.append(row: row) } else { fit.append(row: row) }
+        }
+        return (fit, heldOut)
     }
 
     /// Scores a batch of **raw** feature rows into `result` (columns resized to `features.rows`).
@@ -129,7 +149,8 @@ public struct ModelBundle: Sendable {
             let a = calibrators.autoencoder.calibrated(result.autoencoder[r])
             result.forestCalibrated.append(f)
             result.autoencoderCalibrated.append(a)
-            result.ensemble.append(calibrators.ensemble.calibrated(forest: f, autoencoder: a))
+            result.ensemble.append(
+                calibrators.ensemble.calibrated(forest: Double(result.forest[r]), autoencoder: Double(result.autoencoder[r])))
         }
     }
 
@@ -140,6 +161,7 @@ public struct ModelBundle: Sendable {
         let f = calibrators.forest.calibrated(forestScore), a = calibrators.autoencoder.calibrated(autoencoderScore)
         return ModelScores.Row(forest: forestScore, autoencoder: autoencoderScore, forestCalibrated: f,
                                autoencoderCalibrated: a,
-                               ensemble: calibrators.ensemble.calibrated(forest: f, autoencoder: a))
+                               ensemble: calibrators.ensemble.calibrated(
+                                   forest: Double(forestScore), autoencoder: Double(autoencoderScore)))
     }
 }

@@ -42,4 +42,13 @@ public struct ModelScores: Sendable {
         Row(forest: forest[row], autoencoder: autoencoder[row], forestCalibrated: forestCalibrated[row],
             autoencoderCalibrated: autoencoderCalibrated[row], ensemble: ensemble[row])
     }
+
+    /// Overwrites rows `start…` with the rows of `other` (a later model scored the tail of a batch).
+    mutating func replaceRows(from start: Int, with other: ModelScores) {
+        forest.replaceSubrange(start..., with: other.forest)
+        autoencoder.replaceSubrange(start..., with: other.autoencoder)
+        forestCalibrated.replaceSubrange(start..., with: other.forestCalibrated)
+        autoencoderCalibrated.replaceSubrange(start..., with: other.autoencoderCalibrated)
+        ensemble.replaceSubrange(start..., with: other.ensemble)
+    }
 }

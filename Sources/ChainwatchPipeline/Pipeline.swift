@@ -1,4 +1,5 @@
 import ChainwatchCore
+import ChainwatchFeatures
 import ChainwatchIO
 import ChainwatchModels
 import ChainwatchStore
@@ -9,15 +10,31 @@ import Foundation
 /// `run` and `replay` are the same pipeline: same inputs and settings give the same alert rows.
 public final class Pipeline {
     public let configuration: PipelineConfiguration
-    private var detectors: [any Detector]
     /// Called after every batch with the running summary (progress display).
     public var onProgress: ((RunSummary, _ lastBlock: Int64) -> Void)?
     /// Polled between batches; when it returns true the run commits what it has and stops as `interrupted`.
     public var isInterrupted: () -> Bool = { InterruptFlag.isRaised }
 
+    /// Called once if the ensemble has no model file and starts training on the first rows.
+    public var onWarmUp: ((_ rows: Int) -> Void)?
+
+    // Results of the last `run()`.
+    /// Every transaction's scores (only with ``PipelineConfiguration/recordScores``).
+    public private(set) var scores: ScoreTable?
+    /// A model trained on the warm-up window (when no model file was given).
+    public private(set) var trainedModel: ModelBundle?
+    /// The ids of the models that scored this run, in order.
+    public private(set) var modelIDs: [String] = []
+    public private(set) var featureStatistics: FeatureStatistics?
+
     public init(configuration: PipelineConfiguration) {
         self.configuration = configuration
-        self.detectors = [AmountZScoreDetector(configuration: configuration.amountZScore)]
+    }
+
+    /// Loads the configured model, checking it was trained on this build's feature catalogue.
+    func loadModel() throws(ChainwatchError) -> ModelBundle? {
+        guard configuration.useModels, let path = configuration.modelPath else { return nil }
+        return try ModelBundle.load(from: path, expectedCatalogueHash: FeatureCatalogue.standard.hash)
     }
 
     /// Runs to the end of the inputs (or Ctrl-C), committing alerts as it goes.
@@ -25,6 +42,7 @@ public final class Pipeline {
     /// - Throws: `ChainwatchError` for fatal problems (unreadable input, unknown format, store failure).
     ///   Alerts committed before the error stay in the database and the run is recorded as `failed`.
     public func run() throws(ChainwatchError) -> RunSummary {
+        let model = try loadModel()
         let store = try AlertStore(
             path: configuration.databasePath,
             commitEveryRows: configuration.commitEveryRows,
@@ -32,7 +50,15 @@ public final class Pipeline {
         var summary = RunSummary()
         summary.runID = try store.beginRun(
             command: configuration.command, inputs: configuration.inputs,
-            settingsJSON: configuration.settingsJSON, modelID: nil)
+            settingsJSON: configuration.settingsJSON, modelID: model?.id)
+        if let model {
+            try store.recordModel(
+                id: model.id, path: configuration.modelPath, catalogueHash: model.catalogueHash,
+                metadataJSON: Self.modelMetadata(model))
+        } else if configuration.useModels {
+            onWarmUp?(configuration.warmUpRows)
+        }
+        var scoring = ScoringStage(configuration: configuration, model: model)
         let started = ContinuousClock.now
         let reader = ReaderStage(configuration: configuration)
         reader.start()
@@ -57,12 +83,9 @@ public final class Pipeline {
                         summary.rowsQuarantined += Int64(quarantine.count)
                     }
                     alerts.removeAll(keepingCapacity: true)
-                    score(batch, alerts: &alerts)
+                    scoring.process(batch, alerts: &alerts)
                     summary.rowsRead += Int64(batch.count)
-                    summary.alertsRaised += Int64(alerts.count)
-                    summary.rowsAlerted += Int64(Set(alerts.map(\.txHash)).count)
-                    summary.alertsNew += Int64(try store.add(alerts: alerts, runID: summary.runID))
-                    try store.commitIfDue()
+                    try record(alerts, in: store, summary: &summary)
                     summary.elapsedSeconds = started.secondsElapsed
                     onProgress?(summary, batch.blockNumber.last ?? 0)
                 case .finished(let totals):
@@ -79,8 +102,26 @@ public final class Pipeline {
                 break loop
             }
         }
+        if summary.status == "completed" {
+            // End of input: a model still warming up trains on what it has and scores the held rows.
+            alerts.removeAll(keepingCapacity: true)
+            scoring.finish(alerts: &alerts)
+            do {
+                try record(alerts, in: store, summary: &summary)
+            } catch {
+                failure = failure ?? error
+            }
+        }
         summary.elapsedSeconds = started.secondsElapsed
         if failure != nil { summary.status = "failed" }
+        if let trained = scoring.trainedModel {
+            trainedModel = trained
+            try store.recordModel(
+                id: trained.id, path: nil, catalogueHash: trained.catalogueHash, metadataJSON: Self.modelMetadata(trained))
+        }
+        modelIDs = scoring.model?.modelIDs ?? []
+        scores = scoring.scores
+        featureStatistics = scoring.featureStatistics
         try store.commit()
         try store.finishRun(
             summary.runID, status: summary.status,
@@ -92,11 +133,19 @@ public final class Pipeline {
         return summary
     }
 
-    private func score(_ batch: TxBatch, alerts: inout [Alert]) {
-        let input = DetectionInput(batch: batch, features: FeatureMatrix(dimensions: 1, rows: batch.count))
-        for index in detectors.indices {
-            detectors[index].process(input, alerts: &alerts)
-        }
+    private func record(_ alerts: [Alert], in store: AlertStore, summary: inout RunSummary) throws(ChainwatchError) {
+        summary.alertsRaised += Int64(alerts.count)
+        summary.rowsAlerted += Int64(Set(alerts.map(\.txHash)).count)
+        summary.alertsNew += Int64(try store.add(alerts: alerts, runID: summary.runID))
+        try store.commitIfDue()
+    }
+
+    static func modelMetadata(_ model: ModelBundle) -> String {
+        var json = JSONObjectWriter()
+        json.add("trained_on", model.trainedOn)
+        json.add("note", model.trainingNote)
+        json.add("features", model.featureNames.count)
+        return json.finished()
     }
 }
 

@@ -1,4 +1,5 @@
 import ChainwatchCore
+import ChainwatchFeatures
 import ChainwatchIO
 import ChainwatchModels
 
@@ -17,6 +18,17 @@ public struct PipelineConfiguration: Sendable {
     public var reorderWindowBlocks: Int64 = 32
     public var maxLineBytes: Int = 4 << 20
     public var amountZScore: AmountZScoreDetector.Configuration = .init()
+    public var typologies: TypologySuite.Configuration = .init()
+    /// Feature engine settings (`maxAccounts` bounds per-account memory).
+    public var features: FeatureConfiguration = .init()
+    /// Score with the isolation forest + autoencoder ensemble.
+    public var useModels: Bool = true
+    /// A model directory to load; `nil` = train one on the first ``warmUpRows`` rows of the stream.
+    public var modelPath: String?
+    public var warmUpRows: Int = 20_000
+    public var model: ModelDetector.Configuration = .init()
+    /// Keep every row's scores (replay: metrics, report, `--scores`).
+    public var recordScores: Bool = false
     /// Commit the alert transaction at least this often, so `alerts --follow` sees alerts promptly.
     public var commitEveryRows: Int = 5000
     public var commitEveryMilliseconds: Int = 250
@@ -37,6 +49,16 @@ public struct PipelineConfiguration: Sendable {
         json.add("amount_zscore_threshold", amountZScore.threshold)
         json.add("amount_zscore_min_history", amountZScore.minHistory)
         json.add("amount_zscore_half_life_s", amountZScore.halfLifeSeconds)
+        json.add("max_accounts", features.maxAccounts)
+        json.add("typologies", rawJSON: JSONObjectWriter.array(typologies.enabled.map(JSONObjectWriter.quoted)))
+        json.add("models", useModels)
+        if useModels {
+            json.add("model", modelPath ?? "warm-up")
+            json.add("warm_up_rows", warmUpRows)
+            json.add("budget", model.budget)
+            json.add("retrain_every_rows", model.retrainEveryRows)
+            json.add("seed", Int(model.training.forest.seed))
+        }
         return json.finished()
     }
 }

@@ -18,19 +18,10 @@ extension Chainwatch {
         @OptionGroup var input: InputOptions
         @OptionGroup var store: StoreOptions
 
-        @Option(help: ArgumentHelp("Alert when a sender's amount z-score (log scale, vs its own decayed history) reaches this.", valueName: "z"))
-        var zThreshold: Double = 4
-
-        @Option(help: ArgumentHelp("Earlier transfers a sender needs before its amounts can alert.", valueName: "n"))
-        var minHistory: Int = 5
+        @OptionGroup var detection: DetectionOptions
 
         @Flag(help: "Print no progress or summary on stderr.")
         var quiet = false
-
-        func validate() throws {
-            guard zThreshold > 0 else { throw ValidationError("--z-threshold must be positive.") }
-            guard minHistory >= 1 else { throw ValidationError("--min-history must be at least 1.") }
-        }
 
         func run() throws {
             var configuration = PipelineConfiguration(inputs: input.inputs, databasePath: store.db)
@@ -38,26 +29,36 @@ extension Chainwatch {
             configuration.format = input.format
             configuration.reorderWindowBlocks = input.reorderWindow
             configuration.batchSize = input.batchSize
-            configuration.amountZScore.threshold = zThreshold
-            configuration.amountZScore.minHistory = minHistory
-            try execute(configuration, quiet: quiet)
+            try execute(quiet: quiet) { () throws(ChainwatchError) in
+                try detection.apply(to: &configuration)
+                return Pipeline(configuration: configuration)
+            }
         }
     }
 }
 
 /// Runs a pipeline, prints its summary, and maps failures to one stderr line and an exit status.
-func execute(_ configuration: PipelineConfiguration, quiet: Bool) throws {
+///
+/// - Returns: the pipeline after its run, for commands that report more (replay).
+@discardableResult
+func execute(quiet: Bool, _ makePipeline: () throws(ChainwatchError) -> Pipeline) throws -> Pipeline {
     InterruptFlag.install()
-    let pipeline = Pipeline(configuration: configuration)
-    let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
-    pipeline.onProgress = { summary, block in progress.update(summary, block: block) }
     do {
+        let pipeline = try makePipeline()
+        let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
+        pipeline.onProgress = { summary, block in progress.update(summary, block: block) }
+        pipeline.onWarmUp = { rows in
+            if !quiet { Stderr.print("chainwatch: no model file; training the ensemble on the first \(rows) rows (warm-up)") }
+        }
         let summary = try pipeline.run()
         progress.clear()
-        if !quiet { Stderr.print(summary.line) }
+        if !quiet {
+            Stderr.print(summary.line)
+            if let ids = pipeline.modelIDs.last { Stderr.print("chainwatch: model \(ids)") }
+        }
         if summary.status == "interrupted" { throw ExitCode(130) }
+        return pipeline
     } catch let error as ChainwatchError {
-        progress.clear()
         Stderr.print("chainwatch: error: \(error)")
         throw ExitCode(error.code.exitStatus)
     }

@@ -19,8 +19,9 @@ struct ModelBundleTests {
         let bundle = Self.trained.bundle
         #expect(bundle.id.hasPrefix("cw-") && bundle.id.count == 15)
         #expect(bundle.trainedOn == 1500 && bundle.formatVersion == 1)
-        #expect(bundle.calibrators.forest.observedCount == 1500)
-        #expect(bundle.calibrators.ensemble.calibrator.observedCount == 1500)
+        // Fitted on 4 rows in 5, calibrated on the other 300.
+        #expect(bundle.calibrators.forest.observedCount == 300)
+        #expect(bundle.calibrators.ensemble.calibrator.observedCount == 300)
         #expect(bundle.trainingNote.contains("autoencoder 8-12-6-12-8 relu"))
     }
 

@@ -1,4 +1,5 @@
 import ChainwatchCore
+import ChainwatchModels
 import ChainwatchPipeline
 import ChainwatchStore
 import Foundation
@@ -13,6 +14,7 @@ struct PipelineTests {
     {
         var configuration = PipelineConfiguration(inputs: inputs, databasePath: database)
         configuration.reorderWindowBlocks = 1024
+        configuration.useModels = false
         configure(&configuration)
         let summary = try Pipeline(configuration: configuration).run()
         let rows = try AlertReader(path: database).alerts(AlertQuery())
@@ -26,7 +28,8 @@ struct PipelineTests {
         #expect(first.rowsRead == 19_999)
         #expect(first.rowsLate == 0)
         #expect(!alertsA.isEmpty)
-        #expect(alertsA == alertsB)
+        let identical = alertsA == alertsB
+        #expect(identical, "\(alertsA.count) vs \(alertsB.count) alerts")
     }
 
     @Test func aSmallWindowProcessesLateRowsInsteadOfDroppingThem() throws {
@@ -44,6 +47,7 @@ struct PipelineTests {
         var configuration = PipelineConfiguration(inputs: [Fixtures.ethereumUnorderedLZ4], databasePath: database)
         configuration.batchSize = 512
         configuration.reorderWindowBlocks = 0
+        configuration.useModels = false
         let pipeline = Pipeline(configuration: configuration)
         var batches = 0
         pipeline.onProgress = { _, _ in batches += 1 }
@@ -54,5 +58,32 @@ struct PipelineTests {
         let reader = try AlertReader(path: database)
         #expect(try reader.runs(limit: 1).first?.status == "interrupted")
         #expect(Int64(try reader.alerts(AlertQuery()).count) == summary.alertsNew)
+    }
+
+    @Test func ensembleWarmsUpAndAlertsAtItsBudgetWhateverTheBatchSize() throws {
+        func configure(_ configuration: inout PipelineConfiguration) {
+            configuration.useModels = true
+            configuration.modelPath = nil
+            configuration.warmUpRows = 3000
+            configuration.model.budget = 0.01
+            configuration.model.training = .init(seed: 7, epochs: 5)
+            configuration.typologies.enabled = []
+        }
+        let input = [Fixtures.ethereumUnorderedLZ4]
+        let (summary, alertsA) = try run(input, database: directory.appendingPathComponent("m1.db").path, configure: configure)
+        let (_, alertsB) = try run(input, database: directory.appendingPathComponent("m2.db").path) {
+            configure(&$0)
+            $0.batchSize = 1000
+        }
+        let ensemble = alertsA.filter { $0.detector == "ensemble" }
+        #expect(summary.rowsRead == 19_999)
+        // A 1 % budget on 19,999 rows is ≈ 200 alerts. This stream starts cold (no account history), so
+        // features drift away from the 3,000-row warm-up window; the streaming calibration absorbs the drift
+        // and keeps the realized rate within a factor of two of the budget (331 measured).
+        #expect((100 ... 400).contains(ensemble.count), "\(ensemble.count) ensemble alerts")
+        #expect(ensemble.allSatisfy { $0.modelID != nil && ($0.calibrated ?? 0) > 0.99 })
+        #expect(ensemble.allSatisfy { $0.reasons.contains("top_features") })
+        let identical = alertsA == alertsB
+        #expect(identical, "\(alertsA.count) vs \(alertsB.count) alerts")
     }
 }
