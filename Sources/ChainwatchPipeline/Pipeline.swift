@@ -26,6 +26,8 @@ public final class Pipeline {
     /// The ids of the models that scored this run, in order.
     public private(set) var modelIDs: [String] = []
     public private(set) var featureStatistics: FeatureStatistics?
+    /// Every alert raised in the last run, new or not (only with ``PipelineConfiguration/recordScores``).
+    public private(set) var raisedAlerts: [Alert] = []
 
     public init(configuration: PipelineConfiguration) {
         self.configuration = configuration
@@ -135,6 +137,7 @@ public final class Pipeline {
 
     private func record(_ alerts: [Alert], in store: AlertStore, summary: inout RunSummary) throws(ChainwatchError) {
         summary.alertsRaised += Int64(alerts.count)
+        if configuration.recordScores { raisedAlerts.append(contentsOf: alerts) }
         summary.rowsAlerted += Int64(Set(alerts.map(\.txHash)).count)
         summary.alertsNew += Int64(try store.add(alerts: alerts, runID: summary.runID))
         try store.commitIfDue()
