@@ -11,7 +11,7 @@ struct InputOptions: ParsableArguments {
         valueName: "input"))
     var inputs: [String] = []
 
-    @Option(help: "Input format instead of detecting it from the first line (\(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(help: "Input format instead of detecting it from the first line.")
     var format: InputFormat?
 
     @Option(help: ArgumentHelp(
