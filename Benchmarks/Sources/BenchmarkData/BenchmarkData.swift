@@ -98,14 +98,15 @@ public enum BenchmarkData {
         alerts.reserveCapacity(count)
         for i in 0 ..< count {
             let block = 17_000_000 + Int64(i / 150)
-            let amount = Double(rng.next() % 1_000_000) / 1000
+            let milliEther = rng.next() % 1_000_000
+            let amount = Double(milliEther) / 1000
             alerts.append(Alert(
                 chain: .ethereum, txHash: rng.hexString(bytes: 32), blockNumber: block,
                 blockTime: 1_681_084_800 + (block - 17_000_000) * 12,
                 fromAddress: rng.hexString(bytes: 20), toAddress: rng.hexString(bytes: 20),
-                valueRaw: String(UInt64(amount * 1e18)), amount: amount, detector: "ensemble",
+                valueRaw: milliEther == 0 ? "0" : String(milliEther) + "000000000000000", amount: amount, detector: "ensemble",
                 score: Double(rng.next() % 10_000) / 10_000, calibrated: 0.999,
-                reasons: "snd_value_z=+6.1; rcv_log_fanin=+4.2; gas_price_z=+3.0", modelID: "cw-0123456789ab"))
+                reasons: #"{"snd_value_z":6.1,"rcv_log_fanin":4.2,"gas_price_z":3.0}"#, modelID: "cw-0123456789ab"))
         }
         return alerts
     }
