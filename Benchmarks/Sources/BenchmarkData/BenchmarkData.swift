@@ -61,9 +61,14 @@ public enum BenchmarkData {
                 fatalError("cannot decode the benchmark input: \(error)")
             }
             if !batch.isEmpty { batches.append(batch) }
-            quarantine.removeAll(keepingCapacity: true)
             if !more { break }
         }
+        FileHandle.standardError.write(Data(
+            "benchmark input decoded: \(reader.rowsDecoded) rows, \(reader.rowsQuarantined) quarantined\n".utf8))
+        if let first = quarantine.first {
+            FileHandle.standardError.write(Data("first quarantined line \(first.line): \(first.reason)\n".utf8))
+        }
+        precondition(reader.rowsDecoded > 0, "the benchmark input decoded to no rows")
         cachedBatches = batches
         return batches
     }
@@ -228,6 +233,7 @@ public enum SyntheticCSV {
             let creation = rng.next() % 1000 == 0
             let receiver = receiverOf[zipf(&rng)]
             let kind = rng.next() % 100  // < 60 plain transfer, < 85 token call, else other call
+            out.append(contentsOf: "0x".utf8)
             rng.appendHex(bytes: 32, to: &out)  // hash
             out.append(UInt8(ascii: ","))
             nonces[sender] += 1
