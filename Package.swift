@@ -9,6 +9,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "chainwatch", targets: ["chainwatch"]),
+        // Library products for consumers outside this package (the Benchmarks/ package).
+        .library(name: "ChainwatchCore", targets: ["ChainwatchCore"]),
+        .library(name: "ChainwatchIO", targets: ["ChainwatchIO"]),
+        .library(name: "ChainwatchFeatures", targets: ["ChainwatchFeatures"]),
+        .library(name: "ChainwatchModels", targets: ["ChainwatchModels"]),
+        .library(name: "ChainwatchStore", targets: ["ChainwatchStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
