@@ -10,8 +10,9 @@ import Foundation
 /// `run` and `replay` are the same pipeline: same inputs and settings give the same alert rows.
 public final class Pipeline {
     public let configuration: PipelineConfiguration
-    /// Called after every batch with the running summary (progress display).
-    public var onProgress: ((RunSummary, _ lastBlock: Int64) -> Void)?
+    /// Called after every batch with the running summary (progress display), the last block scored, and the
+    /// share of the input read so far when it is known (plain files; not stdin or LZ4).
+    public var onProgress: ((RunSummary, _ lastBlock: Int64, _ fractionRead: Double?) -> Void)?
     /// Polled between batches; when it returns true the run commits what it has and stops as `interrupted`.
     public var isInterrupted: () -> Bool = { InterruptFlag.isRaised }
 
@@ -63,6 +64,7 @@ public final class Pipeline {
         var scoring = ScoringStage(configuration: configuration, model: model)
         let started = ContinuousClock.now
         let reader = ReaderStage(configuration: configuration)
+        let totalBytes = Self.plainInputSize(configuration.inputs)
         reader.start()
 
         var failure: ChainwatchError?
@@ -89,7 +91,7 @@ public final class Pipeline {
                     summary.rowsRead += Int64(batch.count)
                     try record(alerts, in: store, summary: &summary)
                     summary.elapsedSeconds = started.secondsElapsed
-                    onProgress?(summary, batch.blockNumber.last ?? 0)
+                    onProgress?(summary, batch.blockNumber.last ?? 0, totalBytes.map { Double(reader.bytesDecoded) / Double(max(1, $0)) })
                 case .finished(let totals):
                     summary.absorb(totals)
                     break loop
@@ -141,6 +143,18 @@ public final class Pipeline {
         summary.rowsAlerted += Int64(Set(alerts.map(\.txHash)).count)
         summary.alertsNew += Int64(try store.add(alerts: alerts, runID: summary.runID))
         try store.commitIfDue()
+    }
+
+    /// Total size of the inputs when all are plain files (decoded bytes then measure progress exactly).
+    static func plainInputSize(_ inputs: [String]) -> Int64? {
+        var total: Int64 = 0
+        for input in inputs {
+            guard input != "-", !input.hasSuffix(".lz4"),
+                  let size = (try? FileManager.default.attributesOfItem(atPath: input))?[.size] as? NSNumber
+            else { return nil }
+            total += size.int64Value
+        }
+        return total
     }
 
     static func modelMetadata(_ model: ModelBundle) -> String {

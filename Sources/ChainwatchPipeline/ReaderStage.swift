@@ -28,6 +28,9 @@ public struct ReaderTotals: Sendable, Equatable {
 final class ReaderStage: Sendable {
     let queue: BoundedQueue<ReaderMessage>
     private let cancelled = Atomic<Bool>(false)
+    private let decodedBytes = Atomic<Int64>(0)
+    /// Input bytes decoded so far (after decompression), for progress display.
+    var bytesDecoded: Int64 { decodedBytes.load(ordering: .relaxed) }
     private let configuration: PipelineConfiguration
 
     init(configuration: PipelineConfiguration, queueCapacity: Int = 4) {
@@ -68,6 +71,7 @@ final class ReaderStage: Sendable {
                 var more = true
                 while more, !isCancelled {
                     more = try reader.readBatch(into: &raw, maxRows: batchSize, quarantine: &quarantine)
+                    decodedBytes.store(totals.bytesRead + reader.bytesConsumed, ordering: .relaxed)
                     reorder.push(raw, into: &ordered)
                     raw.removeAll()
                     if ordered.count >= batchSize || !more || !quarantine.isEmpty { send() }

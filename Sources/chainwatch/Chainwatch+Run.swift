@@ -46,7 +46,7 @@ func execute(quiet: Bool, _ makePipeline: () throws(ChainwatchError) -> Pipeline
     do {
         let pipeline = try makePipeline()
         let progress = ProgressLine(enabled: !quiet && isatty(STDERR_FILENO) == 1)
-        pipeline.onProgress = { summary, block in progress.update(summary, block: block) }
+        pipeline.onProgress = { summary, block, fraction in progress.update(summary, block: block, fractionRead: fraction) }
         pipeline.onWarmUp = { rows in
             if !quiet { Stderr.print("chainwatch: no model file; training the ensemble on the first \(rows) rows (warm-up)") }
         }

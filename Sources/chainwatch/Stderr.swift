@@ -15,13 +15,16 @@ final class ProgressLine {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    func update(_ summary: RunSummary, block: Int64) {
+    func update(_ summary: RunSummary, block: Int64, fractionRead: Double?) {
         guard enabled, ContinuousClock.now - lastPrint > .milliseconds(500) else { return }
         lastPrint = ContinuousClock.now
         shown = true
-        let rate = Int(summary.rowsPerSecond)
-        FileHandle.standardError.write(Data(
-            "\r\u{1B}[K\(summary.rowsRead) rows, \(rate) rows/s, block \(block), \(summary.alertsRaised) alerts".utf8))
+        var line = "\r\u{1B}[K\(summary.rowsRead) rows, \(Int(summary.rowsPerSecond)) rows/s, block \(block), \(summary.alertsRaised) alerts"
+        if let fraction = fractionRead, fraction > 0.001 {
+            let remaining = summary.elapsedSeconds * (1 - min(fraction, 1)) / fraction
+            line += ", \(Int(fraction * 100)) % read, ETA \(Int(remaining.rounded()))s"
+        }
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     func clear() {

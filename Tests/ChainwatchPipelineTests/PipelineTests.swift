@@ -50,7 +50,7 @@ struct PipelineTests {
         configuration.useModels = false
         let pipeline = Pipeline(configuration: configuration)
         var batches = 0
-        pipeline.onProgress = { _, _ in batches += 1 }
+        pipeline.onProgress = { _, _, _ in batches += 1 }
         pipeline.isInterrupted = { batches >= 3 }
         let summary = try pipeline.run()
         #expect(summary.status == "interrupted")
