@@ -1,26 +1,14 @@
+import ChainwatchCore
 import RealModule
 
-/// The module's own seeded generator (SplitMix64, Steele, Lea & Flood 2014).
+/// The training draws on ``SplitMix64`` (ChainwatchCore).
 ///
 /// Every random choice in training (forest subsamples, split features and values, hyperplane normals,
 /// autoencoder initialization and shuffling) draws from one of these, so a seed fixes a model bit for bit on
 /// every platform. `Float`/`Double` draws use the top bits only; `gaussian()` is Box–Muller without caching.
-struct _SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+typealias _SplitMix64 = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z &>> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z &>> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z &>> 31)
-    }
-
-    /// Uniform in [0, 1) with 53 random bits.
-    mutating func unit() -> Double { Double(next() &>> 11) * 0x1p-53 }
-
+extension SplitMix64 {
     /// Uniform in [0, bound) without modulo bias worth caring about (bound ≪ 2^64).
     mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)

@@ -1,3 +1,4 @@
+import ChainwatchCore
 @testable import ChainwatchFeatures
 import Foundation
 import Testing

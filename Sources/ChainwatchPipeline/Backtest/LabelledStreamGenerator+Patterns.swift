@@ -1,3 +1,4 @@
+import ChainwatchCore
 extension LabelledStreamGenerator.Planter {
     /// An active sender sends 100–1000× its median amount, after its profile exists (third send).
     mutating func plantLargeTransfer() {

@@ -1,24 +1,7 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny seeded generator whose output is fixed by the seed on
-/// every platform and toolchain, so a planted stream is reproducible byte for byte.
-///
-/// The helpers below use their own arithmetic instead of `Int.random(in:using:)`, whose algorithm the
-/// standard library does not promise to keep.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+import ChainwatchCore
 
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1) with 53 random bits.
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
+/// Draws used to plant backtest patterns.
+extension SplitMix64 {
     /// Uniform in [low, high).
     public mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
 
