@@ -114,9 +114,15 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let base = row * layout.dimensions
         // Gather: each account's hot state is read once here and written back once below.
         var fromState = accounts.states[Int(fromID)]
-        writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base + layout.fromBase)
+        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base + layout.fromBase)
+        // The receiver's decay factors are reused in its update unless the sender's write-back moved
+        // its lastTime (a self-transfer).
+        var toDecay = SIMD4<Float>(repeating: 1)
+        var toLastTime = Int64.min
         if hasTo {
-            writeSide(accounts.states[Int(toID)], side: 1, sample: x, now: now, into: values, at: base + layout.toBase)
+            let toBefore = accounts.states[Int(toID)]
+            toLastTime = toBefore.lastTime
+            toDecay = writeSide(toBefore, side: 1, sample: x, now: now, into: values, at: base + layout.toBase)
         }
 
         // Per-transaction block.
@@ -143,12 +149,12 @@ public struct FeatureEngine: ~Copyable, Sendable {
         // Scatter: state updates, after every feature of the row is written. The receiver is read
         // after the sender is written back, so a self-transfer sees its own send.
         let sample = Float(amount)
-        update(&fromState, side: 0, sample: x, amount: sample, now: now)
+        update(&fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
         if hasTo { insertCounterparty(toKey.mixedHash, into: fromID, state: &fromState) }
         accounts.states[Int(fromID)] = fromState
         if hasTo {
             var toState = accounts.states[Int(toID)]
-            update(&toState, side: 1, sample: x, amount: sample, now: now)
+            update(&toState, side: 1, sample: x, amount: sample, now: now, decay: toState.lastTime == toLastTime ? toDecay : nil)
             insertCounterparty(fromKey.mixedHash, into: toID, state: &toState)
             Self.recordReceived(&toState, amount: sample, block: block)
             accounts.states[Int(toID)] = toState
