@@ -63,8 +63,24 @@ struct BurstChannels {
         var factor = SIMD2<Float>(1, 1)
         if currentScale < 1e-30 { factor.x = Float(currentScale); currentScale = 1 }
         if totalScale < 1e-30 { factor.y = Float(totalScale); totalScale = 1 }
+        // Eight floats (four counters) per step with the factor pattern (cur, tot, cur, tot, …): the
+        // same per-element products as a counter-by-counter loop, without a scalarised SIMD2 loop.
         counters.withUnsafeMutableBufferPointer { c in
-            for index in c.indices { c[index] *= factor }
+            guard let base = c.baseAddress else { return }
+            let raw = UnsafeMutableRawPointer(base)
+            let pattern = SIMD8<Float>(factor.x, factor.y, factor.x, factor.y, factor.x, factor.y, factor.x, factor.y)
+            let stride = MemoryLayout<SIMD2<Float>>.stride
+            var index = 0
+            while index + 4 <= c.count {
+                let offset = index * stride
+                let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * pattern
+                raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+                index += 4
+            }
+            while index < c.count {
+                c[index] *= factor
+                index += 1
+            }
         }
     }
 
