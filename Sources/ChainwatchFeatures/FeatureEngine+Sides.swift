@@ -28,7 +28,11 @@ extension FeatureEngine {
         let std = variance.squareRoot()
         let weight = decayed / (decayed + Self.shrinkWeight)
         let shrunkMean = mean * weight, shrunkStd = std * weight
-        let logCount = _FeatureKernels.log1p(decayed)
+        // With fewer than four half-lives lane 3 of the count logarithm is not reported: it carries the
+        // account age instead of a separate scalar `log1pf` call.
+        let age = Float(max(0, now - state.firstSeen))
+        let spareLane = layout.halfLifeCount < 4
+        let logCount = _FeatureKernels.log1p(spareLane ? SIMD4(decayed[0], decayed[1], decayed[2], age) : decayed)
         // Constant lane indices: a lane read with a loop index spills the vector through the stack.
         let lanes = layout.halfLifeCount
         values.writeLane(logCount, shrunkMean, shrunkStd, lane: 0, at: offset)
@@ -43,7 +47,7 @@ extension FeatureEngine {
         values[o + FeatureLayout.sinceLast] = logs[0]
         values[o + FeatureLayout.flowRatio] = logs[1] - logs[2]
         values[o + FeatureLayout.distinct] = logs[3]
-        values[o + FeatureLayout.age] = log1p(Float(max(0, now - state.firstSeen)))
+        values[o + FeatureLayout.age] = spareLane ? logCount[3] : log1p(age)
         return decay
     }
 
