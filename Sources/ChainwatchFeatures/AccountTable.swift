@@ -49,6 +49,7 @@ public struct AccountTable: Sendable {
     }
 
     /// Looks up the dense id of `key` without touching recency.
+    @inline(__always)
     public func lookup(_ key: AccountKey) -> UInt32? {
         var index = Int(truncatingIfNeeded: key.mixedHash) & mask
         while true {

@@ -63,7 +63,25 @@ struct BurstChannels {
         var factor = SIMD2<Float>(1, 1)
         if currentScale < 1e-30 { factor.x = Float(currentScale); currentScale = 1 }
         if totalScale < 1e-30 { factor.y = Float(totalScale); totalScale = 1 }
-        for index in counters.indices { counters[index] *= factor }
+        // Eight floats (four counters) per step with the factor pattern (cur, tot, cur, tot, …): the
+        // same per-element products as a counter-by-counter loop, without a scalarised SIMD2 loop.
+        counters.withUnsafeMutableBufferPointer { c in
+            guard let base = c.baseAddress else { return }
+            let raw = UnsafeMutableRawPointer(base)
+            let pattern = SIMD8<Float>(factor.x, factor.y, factor.x, factor.y, factor.x, factor.y, factor.x, factor.y)
+            let stride = MemoryLayout<SIMD2<Float>>.stride
+            var index = 0
+            while index + 4 <= c.count {
+                let offset = index * stride
+                let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * pattern
+                raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+                index += 4
+            }
+            while index < c.count {
+                c[index] *= factor
+                index += 1
+            }
+        }
     }
 
     /// Channel hashes of a transaction (lane order above), salted per lane.
@@ -74,18 +92,52 @@ struct BurstChannels {
     }
 
     /// Current-tick and total estimates per active lane, before this transaction is added.
+    ///
+    /// Lanes are unrolled with constant indices (a lane read with a loop index spills the vector
+    /// through the stack) and the counters are read through one buffer pointer.
     @inline(__always)
     func estimates(_ hashes: SIMD4<UInt64>, lanes: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
-        var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
-        for lane in 0 ..< 4 where lanes[lane] != 0 {
-            var smallest = SIMD2<Float>(repeating: .infinity)
-            for row in 0 ..< depth {
-                smallest = pointwiseMin(smallest, counters[CountMinSketch.slot(hashes[lane], row: row, width: width)])
+        counters.withUnsafeBufferPointer { c in
+            let width = width, depth = depth
+            @inline(__always) func smallest(_ hash: UInt64) -> SIMD2<Float> {
+                var smallest = SIMD2<Float>(repeating: .infinity)
+                for row in 0 ..< depth {
+                    smallest = pointwiseMin(smallest, c[CountMinSketch.slot(hash, row: row, width: width)])
+                }
+                return smallest
             }
-            a[lane] = Float(Double(smallest.x) * currentScale)
-            s[lane] = Float(Double(smallest.y) * totalScale)
+            var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
+            let h0 = hashes[0], h1 = hashes[1], h2 = hashes[2], h3 = hashes[3]
+            if lanes[0] != 0 {
+                let m = smallest(h0)
+                a[0] = Float(Double(m.x) * currentScale); s[0] = Float(Double(m.y) * totalScale)
+            }
+            if lanes[1] != 0 {
+                let m = smallest(h1)
+                a[1] = Float(Double(m.x) * currentScale); s[1] = Float(Double(m.y) * totalScale)
+            }
+            if lanes[2] != 0 {
+                let m = smallest(h2)
+                a[2] = Float(Double(m.x) * currentScale); s[2] = Float(Double(m.y) * totalScale)
+            }
+            if lanes[3] != 0 {
+                let m = smallest(h3)
+                a[3] = Float(Double(m.x) * currentScale); s[3] = Float(Double(m.y) * totalScale)
+            }
+            return (a, s)
         }
-        return (a, s)
+    }
+
+    /// Loads the counters `hash` maps to (a read-only cache warm-up ahead of ``estimates(_:lanes:)``).
+    @inline(__always)
+    func touch(_ hash: UInt64) -> UInt32 {
+        counters.withUnsafeBufferPointer { c in
+            var sink: UInt32 = 0
+            for row in 0 ..< depth {
+                sink &+= c[CountMinSketch.slot(hash, row: row, width: width)].x.bitPattern
+            }
+            return sink
+        }
     }
 
     /// log1p of the MIDAS score per lane, counting this transaction (weights `weights`) as in the paper.
@@ -97,12 +149,20 @@ struct BurstChannels {
     /// Adds the transaction to every lane with a non-zero weight.
     @inline(__always)
     mutating func add(_ hashes: SIMD4<UInt64>, weights: SIMD4<Float>) {
-        for lane in 0 ..< 4 where weights[lane] > 0 {
-            let weight = Double(weights[lane])
-            let stored = SIMD2(Float(weight / currentScale), Float(weight / totalScale))
-            for row in 0 ..< depth {
-                counters[CountMinSketch.slot(hashes[lane], row: row, width: width)] += stored
+        let width = width, depth = depth, currentScale = currentScale, totalScale = totalScale
+        counters.withUnsafeMutableBufferPointer { c in
+            @inline(__always) func add(_ hash: UInt64, _ weight: Float) {
+                let weight = Double(weight)
+                let stored = SIMD2(Float(weight / currentScale), Float(weight / totalScale))
+                for row in 0 ..< depth {
+                    c[CountMinSketch.slot(hash, row: row, width: width)] += stored
+                }
             }
+            let w0 = weights[0], w1 = weights[1], w2 = weights[2], w3 = weights[3]
+            if w0 > 0 { add(hashes[0], w0) }
+            if w1 > 0 { add(hashes[1], w1) }
+            if w2 > 0 { add(hashes[2], w2) }
+            if w3 > 0 { add(hashes[3], w3) }
         }
     }
 

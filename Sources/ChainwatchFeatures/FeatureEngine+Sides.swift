@@ -11,8 +11,12 @@ extension FeatureEngine {
     /// Decay only rescales counts and M2, so mean and std (√(M2/c)) need no decay factor; counts are
     /// decayed to `now` with one SIMD4 `exp2`. Mean and std are reported times w = c/(c + 10⁻⁴), c the
     /// decayed count, so they fade to 0 with the window instead of reporting stale moments.
+    ///
+    /// Returns the decay factors it used, so ``update(_:side:sample:amount:now:decay:)`` can reuse them
+    /// while the state's `lastTime` is unchanged (same Δt, same factors).
     @inline(__always)
-    func writeSide(_ state: AccountState, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) {
+    @discardableResult
+    func writeSide(_ state: AccountState, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) -> SIMD4<Float> {
         let elapsed = Float(max(0, now - state.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
         let count = side == 0 ? state.count.0 : state.count.1
@@ -24,7 +28,11 @@ extension FeatureEngine {
         let std = variance.squareRoot()
         let weight = decayed / (decayed + Self.shrinkWeight)
         let shrunkMean = mean * weight, shrunkStd = std * weight
-        let logCount = _FeatureKernels.log1p(decayed)
+        // With fewer than four half-lives lane 3 of the count logarithm is not reported: it carries the
+        // account age instead of a separate scalar `log1pf` call.
+        let age = Float(max(0, now - state.firstSeen))
+        let spareLane = layout.halfLifeCount < 4
+        let logCount = _FeatureKernels.log1p(spareLane ? SIMD4(decayed[0], decayed[1], decayed[2], age) : decayed)
         // Constant lane indices: a lane read with a loop index spills the vector through the stack.
         let lanes = layout.halfLifeCount
         values.writeLane(logCount, shrunkMean, shrunkStd, lane: 0, at: offset)
@@ -39,7 +47,8 @@ extension FeatureEngine {
         values[o + FeatureLayout.sinceLast] = logs[0]
         values[o + FeatureLayout.flowRatio] = logs[1] - logs[2]
         values[o + FeatureLayout.distinct] = logs[3]
-        values[o + FeatureLayout.age] = log1p(Float(max(0, now - state.firstSeen)))
+        values[o + FeatureLayout.age] = spareLane ? logCount[3] : log1p(age)
+        return decay
     }
 
     /// (x − μ) / max(σ, 0.05), clamped to ±50: a floor on σ keeps accounts that always send the same
@@ -50,11 +59,14 @@ extension FeatureEngine {
     }
 
     /// Decays all of `state` to `now`, then adds sample `x` (log1p ETH) to `side` and `amount` (ETH) to its flow.
+    ///
+    /// - Parameter decay: the factors ``writeSide(_:side:sample:now:into:at:)`` returned for this same
+    ///   `state.lastTime` and `now`, or `nil` to compute them.
     @inline(__always)
-    func update(_ state: inout AccountState, side: Int, sample x: Float, amount: Float, now: Int64) {
+    func update(_ state: inout AccountState, side: Int, sample x: Float, amount: Float, now: Int64, decay known: SIMD4<Float>? = nil) {
         let elapsed = Float(max(0, now - state.lastTime))
         if elapsed > 0 {
-            let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
+            let decay = known ?? _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
             state.count.0 *= decay
             state.count.1 *= decay
             state.m2.0 *= decay
@@ -108,11 +120,16 @@ extension FeatureEngine {
         guard amount > 0 else { return 0 }
         let now = UInt32(truncatingIfNeeded: block)
         let tolerance = Float(configuration.passThroughTolerance)
+        let window = UInt32(configuration.passThroughBlocks)
         var best: Float = 0
-        for slot in 0 ..< 2 where state.passAmount[slot] > 0 && now &- state.passBlock[slot] <= UInt32(configuration.passThroughBlocks) {
-            let r = abs(state.passAmount[slot] - amount) / amount
+        // The two slots unrolled with constant lane indices.
+        @inline(__always) func consider(_ received: Float, _ receivedBlock: UInt32) {
+            guard received > 0 && now &- receivedBlock <= window else { return }
+            let r = abs(received - amount) / amount
             if r < tolerance { best = max(best, 1 - r / tolerance) }
         }
+        consider(state.passAmount[0], state.passBlock[0])
+        consider(state.passAmount[1], state.passBlock[1])
         return best
     }
 }

@@ -41,6 +41,8 @@ public struct FeatureEngine: ~Copyable, Sendable {
     /// (contract creation).
     public private(set) var lastToIDs: [UInt32] = []
     var rowsProcessed = 0
+    /// Sum of the warm-up loads (never read; keeps the read-only pre-pass from being optimised away).
+    var warmSink: UInt32 = 0
 
     public init(configuration: FeatureConfiguration = .init()) {
         configuration.validate()
@@ -77,8 +79,17 @@ public struct FeatureEngine: ~Copyable, Sendable {
         lastToIDs.removeAll(keepingCapacity: true)
         features.values.withUnsafeMutableBufferPointer { buffer in
             let writer = _RowWriter(buffer)
-            for row in 0 ..< batch.count {
-                processRow(row, of: batch, into: writer)
+            // Rows go in chunks: a read-only pass first loads the chunk's table slots, keys, account
+            // state and sketch counters (independent loads, so their cache misses overlap), then the
+            // stateful pass runs on warm lines. The warm-up changes no state.
+            var start = 0
+            while start < batch.count {
+                let end = min(start + Self.warmChunk, batch.count)
+                warmSink &+= warm(start ..< end, of: batch)
+                for row in start ..< end {
+                    processRow(row, of: batch, into: writer)
+                }
+                start = end
             }
         }
         rowsProcessed += batch.count
@@ -103,9 +114,15 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let base = row * layout.dimensions
         // Gather: each account's hot state is read once here and written back once below.
         var fromState = accounts.states[Int(fromID)]
-        writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base + layout.fromBase)
+        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base + layout.fromBase)
+        // The receiver's decay factors are reused in its update unless the sender's write-back moved
+        // its lastTime (a self-transfer).
+        var toDecay = SIMD4<Float>(repeating: 1)
+        var toLastTime = Int64.min
         if hasTo {
-            writeSide(accounts.states[Int(toID)], side: 1, sample: x, now: now, into: values, at: base + layout.toBase)
+            let toBefore = accounts.states[Int(toID)]
+            toLastTime = toBefore.lastTime
+            toDecay = writeSide(toBefore, side: 1, sample: x, now: now, into: values, at: base + layout.toBase)
         }
 
         // Per-transaction block.
@@ -132,17 +149,60 @@ public struct FeatureEngine: ~Copyable, Sendable {
         // Scatter: state updates, after every feature of the row is written. The receiver is read
         // after the sender is written back, so a self-transfer sees its own send.
         let sample = Float(amount)
-        update(&fromState, side: 0, sample: x, amount: sample, now: now)
+        update(&fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
         if hasTo { insertCounterparty(toKey.mixedHash, into: fromID, state: &fromState) }
         accounts.states[Int(fromID)] = fromState
         if hasTo {
             var toState = accounts.states[Int(toID)]
-            update(&toState, side: 1, sample: x, amount: sample, now: now)
+            update(&toState, side: 1, sample: x, amount: sample, now: now, decay: toState.lastTime == toLastTime ? toDecay : nil)
             insertCounterparty(fromKey.mixedHash, into: toID, state: &toState)
             Self.recordReceived(&toState, amount: sample, block: block)
             accounts.states[Int(toID)] = toState
         }
         bursts.add(hashes, weights: weights)
+    }
+
+    /// Rows per warm-up chunk: enough independent misses in flight, few enough lines to stay in L1/L2.
+    static let warmChunk = 16
+
+    /// Touches (reads only) every line the rows in `range` will need from earlier state; returns a
+    /// value derived from the loads so they are not optimised away.
+    @inline(__always)
+    private func warm(_ range: Range<Int>, of batch: TxBatch) -> UInt32 {
+        var sink: UInt32 = 0
+        batch.from.withUnsafeBufferPointer { from in
+            batch.to.withUnsafeBufferPointer { to in
+                batch.flags.withUnsafeBufferPointer { flags in
+                    accounts.states.withUnsafeBufferPointer { states in
+                        accounts.registers.withUnsafeBufferPointer { registers in
+                            let stride = MemoryLayout<AccountState>.stride
+                            let m = accounts.registerCount
+                            @inline(__always) func touch(_ id: UInt32) {
+                                let index = Int(id)
+                                guard index < states.count, let base = states.baseAddress, let r = registers.baseAddress else { return }
+                                let raw = UnsafeRawPointer(base) + index * stride
+                                sink &+= raw.load(as: UInt32.self)
+                                sink &+= raw.load(fromByteOffset: 64, as: UInt32.self)
+                                sink &+= raw.load(fromByteOffset: stride - 4, as: UInt32.self)
+                                sink &+= UInt32(r[index * m]) &+ UInt32(r[index * m + m - 1])
+                            }
+                            for row in range {
+                                let fromKey = from[row], toKey = to[row]
+                                let hasTo = !flags[row].contains(.contractCreation)
+                                if let id = table.lookup(fromKey) { touch(id) }
+                                if hasTo, let id = table.lookup(toKey) { touch(id) }
+                                let hashes = BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash)
+                                sink &+= bursts.touch(hashes[1])
+                                if hasTo {
+                                    sink &+= bursts.touch(hashes[0]) &+ bursts.touch(hashes[2]) &+ bursts.touch(hashes[3])
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return sink
     }
 
     @inline(__always)

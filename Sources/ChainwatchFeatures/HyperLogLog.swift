@@ -45,7 +45,6 @@ public struct HyperLogLog: Sendable, Equatable {
     /// The HyperLogLog estimate with the small-range (linear counting) correction.
     /// - Complexity: O(count), 16 registers per SIMD step (exact: every 2^−r is a power of two).
     public static func estimate(_ registers: [UInt8], at base: Int, count: Int) -> Double {
-        let (sum, zeros) = _FeatureKernels.hyperLogLogSums(registers, at: base, count: count)
         let m = Double(count)
         let alpha: Double = switch count {
         case 16: 0.673
@@ -53,6 +52,16 @@ public struct HyperLogLog: Sendable, Equatable {
         case 64: 0.709
         default: 0.7213 / (1 + 1.079 / m)
         }
+        // Fast path, same result: every zero register adds exactly 1 to the sum (and the Float sum is
+        // monotone in its terms), so sum ≥ zeros and raw ≤ α·m²/zeros. When that bound is already
+        // ≤ 2.5·m the linear-counting branch below is taken whatever the other registers hold.
+        if count % 8 == 0 {
+            let zeros = _FeatureKernels.zeroRegisterCount(registers, at: base, count: count)
+            if zeros > 0, alpha * m * m / Double(zeros) <= 2.5 * m {
+                return m * log(m / Double(zeros))
+            }
+        }
+        let (sum, zeros) = _FeatureKernels.hyperLogLogSums(registers, at: base, count: count)
         let raw = alpha * m * m / Double(sum)
         if raw <= 2.5 * m, zeros > 0 {
             return m * log(m / Double(zeros))

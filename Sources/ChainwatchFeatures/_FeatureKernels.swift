@@ -10,7 +10,10 @@ enum _FeatureKernels {
     /// About 20 vector instructions instead of four `exp2f` calls.
     @inline(__always)
     static func exp2(_ x: SIMD4<Float>) -> SIMD4<Float> {
-        let clamped = x.clamped(lowerBound: SIMD4(repeating: -126), upperBound: SIMD4(repeating: 126))
+        // Clamp with two selects: `clamped(lowerBound:upperBound:)` ends in a non-inlined generic
+        // `pointwiseMax` call here. Same values for every non-NaN x.
+        let low = x.replacing(with: -126, where: x .< -126)
+        let clamped = low.replacing(with: 126, where: low .> 126)
         // Round to nearest with the 1.5·2^23 trick: the integer lands in the low mantissa bits, no
         // generic float→int conversion (which is a slow per-lane call in the standard library).
         let shifted = clamped + 12_582_912
@@ -72,7 +75,9 @@ enum _FeatureKernels {
     ///
     /// 2^−r is built directly as the float bit pattern (127 − r) << 23 (exact) and summed in four
     /// scalar accumulators in a fixed order. (A SIMD8 version that filled lanes by index spilled every
-    /// lane through the stack and took 29 % of the engine's time; this takes ≈ 7 %.)
+    /// lane through the stack and took 29 % of the engine's time; this takes ≈ 7 %. A SIMD4 version
+    /// fed by one SIMD16<UInt8> load and a widening conversion was ≈ 4× slower again: the generic
+    /// conversion is scalarised on a baseline x86-64 build.)
     @inline(__always)
     static func hyperLogLogSums(_ registers: [UInt8], at base: Int, count: Int) -> (sum: Float, zeros: Int) {
         registers.withUnsafeBufferPointer { _hyperLogLogSums(UnsafeBufferPointer(rebasing: $0[base ..< base + count])) }
@@ -95,6 +100,28 @@ enum _FeatureKernels {
             index += 1
         }
         return ((s0 + s1) + (s2 + s3), zeros)
+    }
+
+    /// The number of zero registers in `registers[base ..< base + count]`, eight per step (count a multiple of 8).
+    ///
+    /// Plain 64-bit SWAR: a byte's high bit of `((w & 0x7f…) + 0x7f…) | w` is set iff the byte is
+    /// non-zero (no carry crosses a byte). Generic SIMD byte compares are scalarised lane by lane on
+    /// a baseline x86-64 build (≈ 4× slower than the scalar sums), so this stays in general registers.
+    @inline(__always)
+    static func zeroRegisterCount(_ registers: [UInt8], at base: Int, count: Int) -> Int {
+        precondition(count % 8 == 0 && base >= 0 && base + count <= registers.count)
+        return registers.withUnsafeBytes { buffer in
+            guard let start = buffer.baseAddress else { return 0 }
+            var nonZero = 0
+            var offset = base
+            while offset < base + count {
+                let w = start.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                let high = (((w & 0x7f7f_7f7f_7f7f_7f7f) &+ 0x7f7f_7f7f_7f7f_7f7f) | w) & 0x8080_8080_8080_8080
+                nonZero &+= Int(truncatingIfNeeded: ((high >> 7) &* 0x0101_0101_0101_0101) >> 56)
+                offset += 8
+            }
+            return count - nonZero
+        }
     }
 
     /// Decay factors 2^(−Δt / h) for the four half-life lanes; `inverseHalfLives` = 1 / h per lane.

@@ -49,6 +49,40 @@ struct KernelTests {
         }
     }
 
+    @Test func zeroRegisterCountMatchesScalar() {
+        var rng = SeededGenerator(seed: 12)
+        for blocks in 0 ... 16 {
+            for density in [0, 1, 2, 3] {
+                let registers = (0 ..< 16 * blocks + 48).map { _ in UInt8.random(in: 0 ... 3, using: &rng) < density ? 0 : UInt8.random(in: 1 ... 59, using: &rng) }
+                let count = 16 * blocks
+                let expected = registers[7 ..< 7 + count].filter { $0 == 0 }.count
+                #expect(_FeatureKernels.zeroRegisterCount(registers, at: 7, count: count) == expected)
+            }
+        }
+        #expect(_FeatureKernels.zeroRegisterCount([UInt8](repeating: 0, count: 65_536), at: 0, count: 65_536) == 65_536)
+        #expect(_FeatureKernels.zeroRegisterCount([UInt8](repeating: 0x80, count: 64), at: 0, count: 64) == 0)
+        #expect(_FeatureKernels.zeroRegisterCount([UInt8](repeating: 1, count: 64), at: 0, count: 64) == 0)
+    }
+
+    @Test func hyperLogLogFastPathGivesTheFullEstimate() {
+        // Every register block the fast path answers must equal the sum-based formula bit for bit.
+        var rng = SeededGenerator(seed: 13)
+        for m in [16, 32, 64, 256] {
+            for _ in 0 ..< 400 {
+                let zeros = Int.random(in: 0 ... m, using: &rng)
+                var registers = (0 ..< m).map { _ in UInt8.random(in: 1 ... 30, using: &rng) }
+                for k in 0 ..< zeros { registers[k] = 0 }
+                registers.shuffle(using: &rng)
+                let (sum, z) = _FeatureKernels.hyperLogLogSums(registers, at: 0, count: m)
+                let md = Double(m)
+                let alpha: Double = switch m { case 16: 0.673; case 32: 0.697; case 64: 0.709; default: 0.7213 / (1 + 1.079 / md) }
+                let raw = alpha * md * md / Double(sum)
+                let expected = raw <= 2.5 * md && z > 0 ? md * log(md / Double(z)) : raw
+                #expect(HyperLogLog.estimate(registers, at: 0, count: m).bitPattern == expected.bitPattern)
+            }
+        }
+    }
+
     @Test func scaleMatchesScalarForEveryLength() {
         var rng = SeededGenerator(seed: 2)
         for length in 0 ... 67 {
