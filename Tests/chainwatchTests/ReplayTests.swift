@@ -97,6 +97,15 @@ struct ReplayTests {
         #expect(mismatch.stderr.contains("catalogue"), "\(mismatch.stderr)")
     }
 
+    @Test func theShippedModelMatchesTheFeatureCatalogue() throws {
+        let model = Fixtures.repositoryRoot.appendingPathComponent("Models/default").path
+        let run = try CLIRunner.run(["run", Fixtures.ethereumCSV2020, "--db", path("d.db"), "--model", model])
+        #expect(run.status == 0, "\(run.stderr)")
+        let manifest = try String(contentsOfFile: model + "/model.json", encoding: .utf8)
+        let modelID = try #require(try AlertReader(path: path("d.db")).runs(limit: 1).first?.modelID)
+        #expect(manifest.contains("\"id\" : \"\(modelID)\""))
+    }
+
     @Test func featuresCommandWritesOneRowPerTransaction() throws {
         let result = try CLIRunner.run(["features", Fixtures.ethereumCSV])
         #expect(result.status == 0)
