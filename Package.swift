@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ChainwatchFeatures", targets: ["ChainwatchFeatures"]),
         .library(name: "ChainwatchModels", targets: ["ChainwatchModels"]),
         .library(name: "ChainwatchStore", targets: ["ChainwatchStore"]),
+        .library(name: "ChainwatchPipeline", targets: ["ChainwatchPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -63,6 +63,19 @@ let package = Package(
             path: "Benchmarks/Store",
             plugins: [benchmarkPlugin]
         ),
+        .executableTarget(
+            name: "Detectors",
+            dependencies: [
+                "BenchmarkData",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ChainwatchCore", package: "chainwatch"),
+                .product(name: "ChainwatchFeatures", package: "chainwatch"),
+                .product(name: "ChainwatchModels", package: "chainwatch"),
+                .product(name: "ChainwatchPipeline", package: "chainwatch"),
+            ],
+            path: "Benchmarks/Detectors",
+            plugins: [benchmarkPlugin]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )
