@@ -116,7 +116,7 @@ public struct BurstDetector: Detector, Sendable {
         let window = max(1, configuration.windowBlocks)
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "sender emitted far more transactions in a few blocks than its history")
-        reasons.add("sender", batch.from[row].hexString)
+        reasons.add("sender", batch.from[row]._hex)
         reasons.add("window_count", state.windowCount)
         reasons.add("usual_count_per_window", baseline)
         reasons.add("ratio", Double(state.windowCount) / baseline)

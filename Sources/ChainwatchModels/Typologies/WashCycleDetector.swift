@@ -135,10 +135,10 @@ public struct WashCycleDetector: Detector, Sendable {
         let hops = earlier + [_TxRef(batch: batch, row: row)]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "value returned to its origin through a short cycle")
-        reasons.add("origin", batch.to[row].hexString)
+        reasons.add("origin", batch.to[row]._hex)
         reasons.add("hops", hops.count)
         reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: batch.blockTime[row]))
-        reasons.add("addresses", rawJSON: _Evidence.strings([hops[0].from.hexString] + hops.map(\.to.hexString)))
+        reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
         reasons.add("hashes", rawJSON: _Evidence.strings(hops.map(\.hash)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
         reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))
