@@ -32,3 +32,19 @@ struct TypologyInternalsTests {
         #expect(table.count == Self.keys.count)
     }
 }
+
+struct TypologyEvictionTests {
+    @Test func selectMatchesSorting() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 3, 10, 257, 4_000] {
+            for spread in [1, 5, 1_000_000] {
+                let values = (0 ..< count).map { _ in Int64.random(in: 0 ..< Int64(spread), using: &generator) }
+                let sorted = values.sorted()
+                for rank in Set([0, count / 2, count - 1, count / 3]) {
+                    var copy = values
+                    #expect(_RecencyEviction.select(&copy, rank: rank) == sorted[rank])
+                }
+            }
+        }
+    }
+}
