@@ -35,12 +35,14 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     struct Recent: Sendable {
         /// The real counterparty of each entry is whichever side of the transfer is not this account.
         var transfers: [_TxRef] = []
+        /// The real counterparty of `transfers[i]`, kept apart so the per-row lookup scans 24-byte keys.
+        var counterparties: [AccountKey] = []
         var lastTime: Int64
     }
 
     public let name = "address_poisoning"
     public let configuration: Configuration
-    private var recent: [AccountKey: Recent] = [:]
+    private var recent: [_AccountSlot: Recent] = [:]
     private var sweeps: _SweepSchedule
     private let digits: Int
 
@@ -61,14 +63,14 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             let time = batch.blockTime[row]
             if sweeps.isDue(at: time) { sweep(now: time) }
             if batch.amount[row] < configuration.maxPoisonAmount {
-                guard let state = recent[to] else { continue }
-                for transfer in state.transfers.reversed() {
-                    let real = transfer.from == to ? transfer.to : transfer.from
-                    guard real != from, time - transfer.time <= configuration.windowSeconds,
-                        Self.prefix(real, digits) == Self.prefix(from, digits),
-                        Self.suffix(real, digits) == Self.suffix(from, digits)
+                guard let state = recent[_AccountSlot(to)] else { continue }
+                for index in state.counterparties.indices.reversed() {
+                    let real = state.counterparties[index]
+                    guard real != from, Self.prefix(real, digits) == Self.prefix(from, digits),
+                        Self.suffix(real, digits) == Self.suffix(from, digits),
+                        time - state.transfers[index].time <= configuration.windowSeconds
                     else { continue }
-                    alerts.append(alert(batch: batch, row: row, impersonated: real, real: transfer))
+                    alerts.append(alert(batch: batch, row: row, impersonated: real, real: state.transfers[index]))
                     break
                 }
             } else {
@@ -99,7 +101,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     }
 
     private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, ref: _TxRef) {
-        Self.add(counterparty, ref: ref, to: &recent[account, default: Recent(lastTime: ref.time)], keeping: configuration.maxCounterpartiesPerAccount)
+        Self.add(counterparty, ref: ref, to: &recent[_AccountSlot(account), default: Recent(lastTime: ref.time)], keeping: configuration.maxCounterpartiesPerAccount)
         if recent.count > configuration.maxTracked {
             sweep(now: ref.time)
             _RecencyEviction.shrink(&recent, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime }
@@ -108,11 +110,18 @@ public struct AddressPoisoningDetector: Detector, Sendable {
 
     private static func add(_ counterparty: AccountKey, ref: _TxRef, to state: inout Recent, keeping limit: Int) {
         state.lastTime = ref.time
-        if let index = state.transfers.firstIndex(where: { $0.from == counterparty || $0.to == counterparty }) {
+        // Every transfer of the account has it on one side and its counterparty on the other (no
+        // self-transfers), so matching either side against `counterparty` means matching the counterparty.
+        if let index = state.counterparties.firstIndex(of: counterparty) {
             state.transfers.remove(at: index)
+            state.counterparties.remove(at: index)
         }
         state.transfers.append(ref)
-        if state.transfers.count > limit { state.transfers.removeFirst() }
+        state.counterparties.append(counterparty)
+        if state.transfers.count > limit {
+            state.transfers.removeFirst()
+            state.counterparties.removeFirst()
+        }
     }
 
     private mutating func sweep(now: Int64) {
@@ -125,9 +134,9 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         let shared = Self.sharedDigits(poisoner, impersonated)
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "tiny transfer from a look-alike of a recent counterparty")
-        reasons.add("victim", batch.to[row].hexString)
-        reasons.add("look_alike", poisoner.hexString)
-        reasons.add("impersonated", impersonated.hexString)
+        reasons.add("victim", batch.to[row]._hex)
+        reasons.add("look_alike", poisoner._hex)
+        reasons.add("impersonated", impersonated._hex)
         reasons.add("shared_hex_digits", shared)
         reasons.add("real_transfer", rawJSON: real.json)
         reasons.add("seconds_after_real_transfer", batch.blockTime[row] - real.time)

@@ -44,7 +44,7 @@ public struct BurstDetector: Detector, Sendable {
 
     public let name = "burst"
     public let configuration: Configuration
-    private var senders: [AccountKey: Sender] = [:]
+    private var senders: [_AccountSlot: Sender] = [:]
     private var sweeps: _SweepSchedule
 
     public init(configuration: Configuration = .init()) {
@@ -60,8 +60,8 @@ public struct BurstDetector: Detector, Sendable {
         for row in 0 ..< batch.count {
             let from = batch.from[row], block = batch.blockNumber[row]
             if sweeps.isDue(at: block) { sweep(now: block) }
-            if let baseline = Self.count(block: block, in: &senders[from, default: Sender(lastBlock: block)], configuration),
-                let state = senders[from]
+            if let baseline = Self.count(block: block, in: &senders[_AccountSlot(from), default: Sender(lastBlock: block)], configuration),
+                let state = senders[_AccountSlot(from)]
             {
                 alerts.append(alert(batch: batch, row: row, state: state, baseline: baseline))
             }
@@ -116,7 +116,7 @@ public struct BurstDetector: Detector, Sendable {
         let window = max(1, configuration.windowBlocks)
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "sender emitted far more transactions in a few blocks than its history")
-        reasons.add("sender", batch.from[row].hexString)
+        reasons.add("sender", batch.from[row]._hex)
         reasons.add("window_count", state.windowCount)
         reasons.add("usual_count_per_window", baseline)
         reasons.add("ratio", Double(state.windowCount) / baseline)

@@ -31,7 +31,7 @@ public struct PassThroughDetector: Detector, Sendable {
 
     public let name = "pass_through"
     public let configuration: Configuration
-    private var pending: [AccountKey: [_TxRef]] = [:]
+    private var pending: [_AccountSlot: [_TxRef]] = [:]
     private var sweeps: _SweepSchedule
 
     public init(configuration: Configuration = .init()) {
@@ -51,13 +51,13 @@ public struct PassThroughDetector: Detector, Sendable {
             guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
             let block = batch.blockNumber[row]
             if sweeps.isDue(at: block) { sweep(now: block) }
-            if var incoming = pending[from], let match = bestMatch(in: incoming, amount: amount, block: block) {
+            if var incoming = pending[_AccountSlot(from)], let match = bestMatch(in: incoming, amount: amount, block: block) {
                 let received = incoming.remove(at: match)
-                pending[from] = incoming.isEmpty ? nil : incoming
+                pending[_AccountSlot(from)] = incoming.isEmpty ? nil : incoming
                 alerts.append(alert(batch: batch, row: row, received: received))
             }
             guard amount >= configuration.minAmount else { continue }
-            Self.append(_TxRef(batch: batch, row: row), to: &pending[to, default: []], keeping: configuration.maxPendingPerAccount)
+            Self.append(_TxRef(batch: batch, row: row), to: &pending[_AccountSlot(to), default: []], keeping: configuration.maxPendingPerAccount)
             if pending.count > configuration.maxTracked { enforceCap(now: block) }
         }
     }
@@ -97,7 +97,7 @@ public struct PassThroughDetector: Detector, Sendable {
         let amount = batch.amount[row]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "account forwarded about the amount it had just received")
-        reasons.add("account", batch.from[row].hexString)
+        reasons.add("account", batch.from[row]._hex)
         reasons.add("received", rawJSON: received.json)
         reasons.add("forwarded", rawJSON: _TxRef(batch: batch, row: row).json)
         reasons.add("ratio", amount / received.amount)

@@ -40,7 +40,7 @@ public struct PeelChainDetector: Detector, Sendable {
 
     public let name = "peel_chain"
     public let configuration: Configuration
-    private var chains: [AccountKey: Chain] = [:]
+    private var chains: [_AccountSlot: Chain] = [:]
     private var sweeps: _SweepSchedule
 
     public init(configuration: Configuration = .init()) {
@@ -59,22 +59,22 @@ public struct PeelChainDetector: Detector, Sendable {
             let time = batch.blockTime[row], amount = batch.amount[row]
             if sweeps.isDue(at: time) { sweep(now: time) }
             var next = Chain(hops: 1, last: _TxRef(batch: batch, row: row))
-            if let chain = chains[from], time - chain.last.time <= configuration.maxGapSeconds,
+            if let chain = chains[_AccountSlot(from)], time - chain.last.time <= configuration.maxGapSeconds,
                 amount >= chain.last.amount * configuration.minRatio, amount <= chain.last.amount * configuration.maxRatio
             {
-                chains[from] = nil
+                chains[_AccountSlot(from)] = nil
                 next.hops = chain.hops + 1
                 next.earlier = chain.earlier
                 next.earlier.append(chain.last)
                 if next.earlier.count >= _Evidence.listCap { next.earlier.removeFirst() }
                 if next.hops >= configuration.minHops { alerts.append(alert(batch: batch, row: row, chain: next)) }
             }
-            if let existing = chains[to], existing.hops > next.hops,
+            if let existing = chains[_AccountSlot(to)], existing.hops > next.hops,
                 time - existing.last.time <= configuration.maxGapSeconds
             {
                 continue
             }
-            chains[to] = next
+            chains[_AccountSlot(to)] = next
             if chains.count > configuration.maxTracked { enforceCap(now: time) }
         }
     }
@@ -97,7 +97,7 @@ public struct PeelChainDetector: Detector, Sendable {
         reasons.add("start_amount_eth", hops[0].amount)
         reasons.add("end_amount_eth", chain.last.amount)
         reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: chain.last.time))
-        reasons.add("addresses", rawJSON: _Evidence.strings([hops[0].from.hexString] + hops.map(\.to.hexString)))
+        reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
         reasons.add("hashes", rawJSON: _Evidence.strings(hops.map(\.hash)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
         reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))

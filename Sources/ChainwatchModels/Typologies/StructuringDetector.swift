@@ -65,16 +65,16 @@ public struct StructuringDetector: Detector, Sendable {
         }
     }
 
-    private func alert(batch: TxBatch, row: Int, entries: [_TxRef]) -> Alert {
+    private func alert(batch: TxBatch, row: Int, entries: ArraySlice<_TxRef>) -> Alert {
         let shown = entries.suffix(_Evidence.listCap)
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "repeated transfers just below round amounts")
-        reasons.add("sender", batch.from[row].hexString)
+        reasons.add("sender", batch.from[row]._hex)
         reasons.add("transfers", entries.count)
         reasons.add("total_amount_eth", entries.reduce(0) { $0 + $1.amount })
         reasons.add("window", rawJSON: _Evidence.window(from: entries.first?.time ?? 0, to: batch.blockTime[row]))
         reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
-        reasons.add("receivers", rawJSON: _Evidence.strings(shown.map(\.to.hexString)))
+        reasons.add("receivers", rawJSON: _Evidence.addresses(shown.map(\.to)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
         reasons.add(
             "thresholds_eth",

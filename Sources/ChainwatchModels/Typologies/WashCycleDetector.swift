@@ -40,7 +40,7 @@ public struct WashCycleDetector: Detector, Sendable {
 
     public let name = "wash_cycle"
     public let configuration: Configuration
-    private var incoming: [AccountKey: [Incoming]] = [:]
+    private var incoming: [_AccountSlot: [Incoming]] = [:]
     private var sequence: Int64 = 0
     private var sweeps: _SweepSchedule
 
@@ -64,11 +64,11 @@ public struct WashCycleDetector: Detector, Sendable {
             if let cycle = findCycle(closing: from, origin: to, amount: batch.amount[row], time: time) {
                 used = true
                 markUsed(cycle)
-                let hops = cycle.map { incoming[$0.account]![$0.index].ref }
+                let hops = cycle.map { incoming[_AccountSlot($0.account)]![$0.index].ref }
                 alerts.append(alert(batch: batch, row: row, hops: hops))
             }
             Self.append(
-                Incoming(ref: _TxRef(batch: batch, row: row), sequence: sequence, used: used), to: &incoming[to, default: []],
+                Incoming(ref: _TxRef(batch: batch, row: row), sequence: sequence, used: used), to: &incoming[_AccountSlot(to), default: []],
                 keeping: configuration.maxIncomingPerAccount
             )
             if incoming.count > configuration.maxTracked { enforceCap(now: time) }
@@ -78,7 +78,7 @@ public struct WashCycleDetector: Detector, Sendable {
     /// The earlier hops (account, index in its incoming list), first hop first, of a cycle that the transfer
     /// `closing → origin` completes.
     private func findCycle(closing: AccountKey, origin: AccountKey, amount: Double, time: Int64) -> [(account: AccountKey, index: Int)]? {
-        guard let intoClosing = incoming[closing] else { return nil }
+        guard let intoClosing = incoming[_AccountSlot(closing)] else { return nil }
         let cutoff = time - configuration.windowSeconds
         // 2-cycle: origin → closing → origin.
         for index in intoClosing.indices.reversed() {
@@ -91,7 +91,7 @@ public struct WashCycleDetector: Detector, Sendable {
         for index in intoClosing.indices.reversed() {
             let second = intoClosing[index]
             guard !second.used, second.ref.time >= cutoff, second.ref.from != origin,
-                let intoMiddle = incoming[second.ref.from]
+                let intoMiddle = incoming[_AccountSlot(second.ref.from)]
             else { continue }
             for firstIndex in intoMiddle.indices.reversed() {
                 let first = intoMiddle[firstIndex]
@@ -116,7 +116,7 @@ public struct WashCycleDetector: Detector, Sendable {
     }
 
     private mutating func markUsed(_ cycle: [(account: AccountKey, index: Int)]) {
-        for hop in cycle { incoming[hop.account]![hop.index].used = true }
+        for hop in cycle { incoming[_AccountSlot(hop.account)]![hop.index].used = true }
     }
 
     private mutating func sweep(now: Int64) {
@@ -135,10 +135,10 @@ public struct WashCycleDetector: Detector, Sendable {
         let hops = earlier + [_TxRef(batch: batch, row: row)]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "value returned to its origin through a short cycle")
-        reasons.add("origin", batch.to[row].hexString)
+        reasons.add("origin", batch.to[row]._hex)
         reasons.add("hops", hops.count)
         reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: batch.blockTime[row]))
-        reasons.add("addresses", rawJSON: _Evidence.strings([hops[0].from.hexString] + hops.map(\.to.hexString)))
+        reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
         reasons.add("hashes", rawJSON: _Evidence.strings(hops.map(\.hash)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
         reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))

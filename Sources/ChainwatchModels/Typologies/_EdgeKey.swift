@@ -11,6 +11,12 @@ struct _EdgeKey: Hashable, Sendable, Comparable {
         hasher.combine(f ^ (t << 23 | t >> 41))
     }
 
+    /// The same word, finalized directly (no `Hasher` run per lookup).
+    func _rawHashValue(seed: Int) -> Int {
+        let f = from.mixedHash, t = to.mixedHash
+        return _fastHash(f ^ (t << 23 | t >> 41), seed: seed)
+    }
+
     static func < (lhs: _EdgeKey, rhs: _EdgeKey) -> Bool {
         (lhs.from, lhs.to) < (rhs.from, rhs.to)
     }

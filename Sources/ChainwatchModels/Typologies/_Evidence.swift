@@ -12,7 +12,21 @@ enum _Evidence {
 
     /// A JSON array of quoted strings, capped like ``array(_:)``.
     static func strings(_ elements: [String]) -> String {
-        array(elements.map(JSONObjectWriter.quoted))
+        array(elements.suffix(listCap).map(quoted))
+    }
+
+    /// A JSON array of account addresses, capped like ``array(_:)``.
+    static func addresses<C: Collection<AccountKey>>(_ keys: C) -> String {
+        JSONObjectWriter.array(keys.suffix(listCap).map(\._quotedHex))
+    }
+
+    /// `JSONObjectWriter.quoted`, with a byte scan first: text with nothing to escape is just wrapped.
+    static func quoted(_ string: String) -> String {
+        var copy = string
+        let plain = copy.withUTF8 { bytes in
+            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        return plain ? "\"" + copy + "\"" : JSONObjectWriter.quoted(copy)
     }
 
     /// `{"from":…,"to":…}` of a window in block-time seconds.

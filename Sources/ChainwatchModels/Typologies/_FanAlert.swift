@@ -3,7 +3,7 @@ import ChainwatchCore
 /// Builds the alert of a distinct-counterparty detector (fan-out, fan-in, dusting) from its window entries.
 enum _FanAlert {
     static func make(
-        batch: TxBatch, row: Int, detector: String, pattern: String, hubRole: String, entries: [_TxRef],
+        batch: TxBatch, row: Int, detector: String, pattern: String, hubRole: String, entries: ArraySlice<_TxRef>,
         counterparty: (_TxRef) -> AccountKey, minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64?,
         extra: [(String, Double)]
     ) -> Alert {
@@ -11,11 +11,11 @@ enum _FanAlert {
         let hub = hubRole == "sender" ? batch.from[row] : batch.to[row]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", pattern)
-        reasons.add(hubRole, hub.hexString)
+        reasons.add(hubRole, hub._hex)
         reasons.add("counterparties", entries.count)
         reasons.add("total_amount_eth", entries.reduce(0) { $0 + $1.amount })
         reasons.add("window", rawJSON: _Evidence.window(from: entries.first?.time ?? 0, to: batch.blockTime[row]))
-        reasons.add("counterparty_addresses", rawJSON: _Evidence.strings(shown.map { counterparty($0).hexString }))
+        reasons.add("counterparty_addresses", rawJSON: _Evidence.addresses(shown.map(counterparty)))
         reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
         var parameters = JSONObjectWriter()

@@ -17,9 +17,15 @@ import ChainwatchCore
 /// counts saturate there). Cost per row: two hash lookups plus a scan of the hub's window entries.
 struct _FanCounter: Sendable {
     struct Hub: Sendable {
-        var entries: [_TxRef] = []
+        /// Window entries are `storage[head...]`; dropped entries only advance `head`, and the dead prefix
+        /// is compacted away once it is at least half of the storage (amortized O(1) per entry).
+        var storage: [_TxRef] = []
+        var head = 0
         var lastActive: Int64
         var alertedCount = 0
+
+        var entries: ArraySlice<_TxRef> { storage[head...] }
+        var count: Int { storage.count - head }
     }
 
     let minCounterparties: Int
@@ -28,7 +34,7 @@ struct _FanCounter: Sendable {
     let maxTracked: Int
     let maxWindowEntries: Int
     let distinct: Bool
-    private(set) var hubs: [AccountKey: Hub] = [:]
+    private(set) var hubs: [_AccountSlot: Hub] = [:]
     private(set) var seen: [_EdgeKey: Int64] = [:]
     private var sweeps: _SweepSchedule
 
@@ -46,7 +52,7 @@ struct _FanCounter: Sendable {
 
     /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's window entries
     /// when this row must alert.
-    mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> [_TxRef]? {
+    mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> ArraySlice<_TxRef>? {
         let time = batch.blockTime[row]
         if sweeps.isDue(at: time) { sweep(now: time) }
         if noveltySeconds > 0 {
@@ -55,7 +61,7 @@ struct _FanCounter: Sendable {
             if let previous, time - previous <= noveltySeconds { return nil }
         }
         let alerting = Self.record(
-            in: &hubs[hub, default: Hub(lastActive: time)], hub: hub, counterparty: counterparty, batch: batch, row: row,
+            in: &hubs[_AccountSlot(hub), default: Hub(lastActive: time)], hub: hub, counterparty: counterparty, batch: batch, row: row,
             settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
         )
         if hubs.count + seen.count > maxTracked { enforceCap() }
@@ -66,15 +72,18 @@ struct _FanCounter: Sendable {
     private static func record(
         in state: inout Hub, hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int,
         settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
-    ) -> [_TxRef]? {
+    ) -> ArraySlice<_TxRef>? {
         let time = batch.blockTime[row]
         state.lastActive = time
         let cutoff = time - settings.window
-        if let first = state.entries.first, first.time < cutoff {
-            if let firstKept = state.entries.firstIndex(where: { $0.time >= cutoff }) {
-                state.entries.removeFirst(firstKept)
+        if state.head < state.storage.count, state.storage[state.head].time < cutoff {
+            var firstKept = state.head + 1
+            while firstKept < state.storage.count, state.storage[firstKept].time < cutoff { firstKept += 1 }
+            if firstKept == state.storage.count {
+                state.storage.removeAll(keepingCapacity: true)
+                state.head = 0
             } else {
-                state.entries.removeAll(keepingCapacity: true)
+                state.head = firstKept
             }
         }
         // With novelty tracking the edge table already says the counterparty is new to this hub; without
@@ -84,9 +93,13 @@ struct _FanCounter: Sendable {
         {
             return nil
         }
-        state.entries.append(_TxRef(batch: batch, row: row))
-        if state.entries.count > settings.maxEntries { state.entries.removeFirst(state.entries.count - settings.maxEntries) }
-        let count = state.entries.count
+        if state.head >= 32, state.head * 2 >= state.storage.count {
+            state.storage.removeFirst(state.head)
+            state.head = 0
+        }
+        state.storage.append(_TxRef(batch: batch, row: row))
+        if state.count > settings.maxEntries { state.head += state.count - settings.maxEntries }
+        let count = state.count
         if count < settings.minimum {
             state.alertedCount = 0
             return nil

@@ -15,16 +15,50 @@ enum _RecencyEviction {
             table.removeAll(keepingCapacity: true)
             return
         }
-        // Sort only the times (a primitive sort), then settle the ties at the cut by key.
+        // Select the cut time (the keep-th most recent) on the times only, then settle the ties by key.
         var times = table.values.map(lastActive)
-        times.sort()
-        let threshold = times[times.count - keep]
-        let newer = times.count - (times.lastIndex { $0 <= threshold }.map { $0 + 1 } ?? 0)
+        let threshold = select(&times, rank: times.count - keep)
+        var newer = 0
+        for time in times where time > threshold { newer += 1 }
         var doomed = table.compactMap { lastActive($0.value) < threshold ? $0.key : nil }
         let ties = table.compactMap { lastActive($0.value) == threshold ? $0.key : nil }.sorted(by: >)
         doomed += ties.dropFirst(keep - newer)
         // Removing in place keeps the table's capacity: no rehash now, and none while it refills.
         for key in doomed { table.removeValue(forKey: key) }
+    }
+
+    /// The element `values.sorted()[rank]` (expected O(n): three-way quickselect; `values` is reordered).
+    static func select(_ values: inout [Int64], rank: Int) -> Int64 {
+        precondition(rank >= 0 && rank < values.count)
+        var low = 0, high = values.count - 1
+        var state: UInt64 = 0x9e37_79b9_7f4a_7c15 &+ UInt64(values.count)
+        while low < high {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            let pivot = values[low + Int(state % UInt64(high - low + 1))]
+            // Three-way partition: [low, lt) < pivot, [lt, i) == pivot, (gt, high] > pivot.
+            var lt = low, i = low, gt = high
+            while i <= gt {
+                let value = values[i]
+                if value < pivot {
+                    values.swapAt(lt, i)
+                    lt += 1
+                    i += 1
+                } else if value > pivot {
+                    values.swapAt(i, gt)
+                    gt -= 1
+                } else {
+                    i += 1
+                }
+            }
+            if rank < lt {
+                high = lt - 1
+            } else if rank > gt {
+                low = gt + 1
+            } else {
+                return pivot
+            }
+        }
+        return values[low]
     }
 
     /// Removes the entries `isExpired` selects, in place (the table keeps its capacity).

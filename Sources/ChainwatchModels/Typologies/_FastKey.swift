@@ -1,0 +1,71 @@
+import ChainwatchCore
+
+/// Seeded 64-bit finalizer used by the typology dictionary keys' `_rawHashValue(seed:)`: the keys are
+/// already well mixed (``AccountKey/mixedHash``), so one multiply-xorshift replaces a full `Hasher` run.
+/// The per-table seed still changes the bucket order, so tables of different sizes do not line up.
+@inline(__always)
+func _fastHash(_ value: UInt64, seed: Int) -> Int {
+    var h = value &+ UInt64(bitPattern: Int64(seed))
+    h ^= h >> 32
+    h = h &* 0xd6e8_feb8_6659_fd93
+    h ^= h >> 32
+    return Int(truncatingIfNeeded: h)
+}
+
+/// An ``AccountKey`` as a dictionary key with a cheap hash (see ``_fastHash(_:seed:)``).
+struct _AccountSlot: Hashable, Sendable, Comparable {
+    var key: AccountKey
+
+    @inline(__always)
+    init(_ key: AccountKey) { self.key = key }
+
+    static func == (lhs: _AccountSlot, rhs: _AccountSlot) -> Bool { lhs.key == rhs.key }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(key.mixedHash) }
+
+    func _rawHashValue(seed: Int) -> Int { _fastHash(key.mixedHash, seed: seed) }
+
+    static func < (lhs: _AccountSlot, rhs: _AccountSlot) -> Bool { lhs.key < rhs.key }
+}
+
+extension AccountKey {
+    /// The same text as ``hexString`` (`0x` + 40 lowercase hex digits), built without intermediate strings.
+    var _hex: String {
+        String(unsafeUninitializedCapacity: 42) { buffer in
+            Self._writeHex(self, into: buffer, at: 0)
+            return 42
+        }
+    }
+
+    /// `"0x…"` with the quotes, as JSON (hex text never needs escaping).
+    var _quotedHex: String {
+        String(unsafeUninitializedCapacity: 44) { buffer in
+            buffer[0] = UInt8(ascii: "\"")
+            Self._writeHex(self, into: buffer, at: 1)
+            buffer[43] = UInt8(ascii: "\"")
+            return 44
+        }
+    }
+
+    @inline(__always)
+    private static func _writeHex(_ key: AccountKey, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { digits in
+            buffer[start] = UInt8(ascii: "0")
+            buffer[start + 1] = UInt8(ascii: "x")
+            var index = start + 2
+            for shift in stride(from: 60, through: 0, by: -4) {
+                buffer[index] = digits[Int((key.high >> UInt64(shift)) & 0xf)]
+                index += 1
+            }
+            for shift in stride(from: 60, through: 0, by: -4) {
+                buffer[index] = digits[Int((key.middle >> UInt64(shift)) & 0xf)]
+                index += 1
+            }
+            for shift in stride(from: 28, through: 0, by: -4) {
+                buffer[index] = digits[Int((key.low >> UInt32(shift)) & 0xf)]
+                index += 1
+            }
+        }
+    }
+}
