@@ -13,54 +13,21 @@ import ChainwatchCore
 /// Memory: receivers plus `B ← A` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row plus a
 /// scan of the receiver's window (≤ ``Configuration/maxWindowEntries``).
 public struct FanInDetector: Detector, Sendable {
-    public struct Configuration: Sendable, Codable, Equatable {
-        /// New counterparties needed within the window.
-        public var minCounterparties: Int = 10
-        /// Window length in seconds of block time (one hour).
-        public var windowSeconds: Int64 = 3_600
-        /// A pair with a transfer in this many seconds of block time before is not new (seven days; 0 = only
-        /// distinctness within the window counts).
-        public var noveltySeconds: Int64 = 604_800
-        /// Transfers below this many ETH are ignored (0 = every transfer, zero-value calls included).
-        public var minAmount: Double = 0
-        /// Cap on tracked receivers + pairs; the least recently active are dropped beyond it.
-        public var maxTracked: Int = 100_000
-        /// Cap on the transfers kept per receiver inside one window.
-        public var maxWindowEntries: Int = 1_000
-
-        public init() {}
-    }
+    public typealias Configuration = FanConfiguration
 
     public let name = "fan_in"
     public let configuration: Configuration
-    private var counter: _FanCounter
+    private var detection: _FanDetection
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        counter = _FanCounter(
-            minCounterparties: configuration.minCounterparties, windowSeconds: configuration.windowSeconds,
-            noveltySeconds: configuration.noveltySeconds, maxTracked: configuration.maxTracked,
-            maxWindowEntries: configuration.maxWindowEntries
-        )
+        detection = _FanDetection(configuration: configuration, hubIsSender: false)
     }
 
     /// Receivers and pairs currently held in memory.
-    public var trackedEntries: Int { counter.trackedEntries }
+    public var trackedEntries: Int { detection.counter.trackedEntries }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
-        let batch = input.batch
-        for row in 0 ..< batch.count {
-            let from = batch.from[row], to = batch.to[row]
-            guard from != to, !batch.flags[row].contains(.contractCreation), batch.amount[row] >= configuration.minAmount
-            else { continue }
-            if let entries = counter.observe(hub: to, counterparty: from, batch: batch, row: row) {
-                alerts.append(_FanAlert.make(
-                    batch: batch, row: row, detector: name, pattern: "one receiver was paid by many new counterparties",
-                    hubRole: "receiver", entries: entries, counterparty: { $0.from },
-                    minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
-                    noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
-                ))
-            }
-        }
+        detection.process(input.batch, detector: name, pattern: "one receiver was paid by many new counterparties", alerts: &alerts)
     }
 }
