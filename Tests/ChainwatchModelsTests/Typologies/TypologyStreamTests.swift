@@ -40,9 +40,8 @@ struct TypologyStreamTests {
     }
 
     @Test func trackedStateStaysUnderItsCap() {
-        // 200,000 transfers among 600,000 accounts against caps of 5,000 (a 1,000,000-row stream takes minutes
-        // in a debug build; the release measurement in the README runs 1,000,000).
-        let batches = TypologySample.synthetic(count: 200_000, accounts: 600_000)
+        // 1,000,000 transfers among 600,000 accounts against caps of 5,000.
+        let batches = TypologySample.synthetic(count: 1_000_000, accounts: 600_000)
         let cap = 5_000
         var configuration = TypologySuite.Configuration()
         configuration.peelChain.maxTracked = cap
