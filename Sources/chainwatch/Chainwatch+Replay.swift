@@ -27,6 +27,11 @@ extension Chainwatch {
             valueName: "file"))
         var labels: [String] = []
 
+        @Option(help: ArgumentHelp(
+            "For label files without a label column (the Etherscan tag list): the categories that count as positive, comma-separated. Default: hack/phish/scam/exploit/heist families.",
+            valueName: "list"))
+        var positiveCategories: String?
+
         @Option(help: ArgumentHelp("Write a self-contained HTML report here.", valueName: "file"))
         var report: String?
 
@@ -82,9 +87,12 @@ extension Chainwatch {
 
         private func loadLabels() throws(ChainwatchError) -> LabelSet {
             var set = LabelSet()
+            let categories = positiveCategories.map {
+                Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+            } ?? LabelSet.defaultPositiveCategories
             for file in labels {
                 let text = String(decoding: try ByteSources.readAll(path: file), as: UTF8.self)
-                set.merge(try LabelSet(csvText: text, source: file))
+                set.merge(try LabelSet(csvText: text, source: file, positiveCategories: categories))
             }
             return set
         }
