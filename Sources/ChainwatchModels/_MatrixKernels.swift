@@ -107,6 +107,20 @@ enum _MatrixKernels {
         }
     }
 
+    /// Runs `body` on `bytes` bytes of 16-byte-aligned scratch: a fixed-size local (24 KiB on the stack, no
+    /// heap, no stack-size probe) when it fits, else a heap block. Contents are zero on entry in the stack case
+    /// only; callers initialize what they read. The pointer must not escape `body`.
+    @inline(__always)
+    static func withScratch<R>(bytes: Int, _ body: (UnsafeMutableRawPointer) -> R) -> R {
+        if bytes <= MemoryLayout<_StackScratch>.size {
+            var storage = _StackScratch()
+            return withUnsafeMutableBytes(of: &storage) { body($0.baseAddress!) }
+        }
+        let heap = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        defer { heap.deallocate() }
+        return body(heap)
+    }
+
     /// Applies a scalar function lane by lane through a spilled copy (for functions with no SIMD form).
     @inline(__always)
     static func _spill(_ lanes: Lanes, _ body: (Float) -> Float) -> Lanes {
@@ -118,5 +132,21 @@ enum _MatrixKernels {
             }
         }
         return copy
+    }
+}
+
+/// 24 KiB of stack scratch as a fixed-size value (384 SIMD16 vectors), see `_MatrixKernels.withScratch`.
+struct _StackScratch {
+    typealias L = SIMD16<Float>
+    typealias L8 = (L, L, L, L, L, L, L, L)
+    typealias L64 = (L8, L8, L8, L8, L8, L8, L8, L8)
+    var a: L64, b: L64, c: L64, d: L64, e: L64, f: L64
+
+    @inline(__always)
+    init() {
+        let z = L()
+        let e8: L8 = (z, z, z, z, z, z, z, z)
+        let e64: L64 = (e8, e8, e8, e8, e8, e8, e8, e8)
+        a = e64; b = e64; c = e64; d = e64; e = e64; f = e64
     }
 }
