@@ -16,23 +16,23 @@ extension IsolationForest {
         scores.removeAll(keepingCapacity: true)
         scores.append(contentsOf: repeatElement(0, count: data.rows))
         guard data.rows > 0 else { return }
-        var totals = [Double](repeating: 0, count: data.rows)
+        let trees = Double(treeCount), c = IsolationForest.averagePathLength(subsampleSize)
         data.values.withUnsafeBufferPointer { values in
-            totals.withUnsafeMutableBufferPointer { totals in
+            scores.withUnsafeMutableBufferPointer { scores in
                 if extended {
-                    _walkExtended(values: values, rows: data.rows, totals: totals)
+                    _walkExtended(values: values, rows: data.rows, scores: scores, trees: trees, c: c)
                 } else {
-                    _walkAxisParallel(values: values, rows: data.rows, totals: totals)
+                    _walkAxisParallel(values: values, rows: data.rows, scores: scores, trees: trees, c: c)
                 }
             }
         }
-        let trees = Double(treeCount), c = IsolationForest.averagePathLength(subsampleSize)
-        for r in 0 ..< data.rows { scores[r] = IsolationForest.score(meanPathLength: totals[r] / trees, c: c) }
     }
 
     /// Extended forests: each step is a d-long ``hyperplaneDot(_:_:_:)``; trees are added in order per row.
     private func _walkExtended(values: UnsafeBufferPointer<Float>, rows: Int,
-                               totals: UnsafeMutableBufferPointer<Double>) {
+                               scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double) {
+        _MatrixKernels.withScratch(bytes: 256 * MemoryLayout<Double>.stride) { raw in
+        let chunkTotals = raw.bindMemory(to: Double.self, capacity: 256)
         normals.withUnsafeBufferPointer { normalBuffer in
         threshold.withUnsafeBufferPointer { thresholdBuffer in
         leafPathLength.withUnsafeBufferPointer { leafBuffer in
@@ -43,6 +43,7 @@ extension IsolationForest {
             var chunkStart = 0
             while chunkStart < rows {
                 let chunkEnd = min(chunkStart + 256, rows)
+                let totals = chunkTotals - chunkStart          // indexed by row, valid on this chunk
                 for r in chunkStart ..< chunkEnd { totals[r] = 0 }
                 for tree in 0 ..< treeCount {
                     let base = tree * internalSlots
@@ -75,8 +76,12 @@ extension IsolationForest {
                         totals[r] += Double(tl[s])
                     }
                 }
+                for r in chunkStart ..< chunkEnd {
+                    scores[r] = IsolationForest.score(meanPathLength: totals[r] / trees, c: c)
+                }
                 chunkStart = chunkEnd
             }
+        }
         }
         }
         }
@@ -87,60 +92,70 @@ extension IsolationForest {
     @inline(__always)
     private func _bit(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
 
-    /// Adds each row's path length in every tree to `totals[row]`, eight rows at a time plus a scalar tail.
+    /// Rows per block of the axis-parallel walk: the block's transposed features (64 × d floats, 10 KB at
+    /// d = 40) and one tree (≈ 3 KB) stay in L1 while every row of the block walks that tree.
+    private static var _blockRows: Int { 64 }
+
+    /// Scores every row: blocks of 64 rows, tree-major inside a block, eight rows walked side by side.
+    ///
+    /// Walking all trees for 8 rows before moving on (the previous kernel) streams the whole forest
+    /// (≈ 300 KB) through L1 for every 8 rows, so each step's node load came from L2. Tree-major over a
+    /// 64-row block reuses each tree's nodes 64 times while they are in L1. Path lengths are summed in
+    /// `Double`; every leaf length is a multiple of 2⁻²³ below 2⁵ and there are few trees, so the sums are
+    /// exact and independent of order — the same bits as ``score(row:)``.
     private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
-                                   totals: UnsafeMutableBufferPointer<Double>) {
+                                   scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double) {
+        let d = dimensions, height = heightLimit
+        let blockRows = IsolationForest._blockRows
+        let accBytes = blockRows * MemoryLayout<Double>.stride
+        _MatrixKernels.withScratch(bytes: accBytes + blockRows * d * MemoryLayout<Float>.stride) { raw in
         feature.withUnsafeBufferPointer { featureBuffer in
         threshold.withUnsafeBufferPointer { thresholdBuffer in
         leafPathLength.withUnsafeBufferPointer { leafBuffer in
             let f = featureBuffer.baseAddress!, t = thresholdBuffer.baseAddress!, leaf = leafBuffer.baseAddress!
             let x = values.baseAddress!
-            let d = dimensions, height = heightLimit
             let internalSlots = internalSlotsPerTree, bottomSlots = bottomSlotsPerTree
-            // Each 8-row block is transposed (block[f·8 + r] = row r's feature f) so one base pointer and
-            // a constant lane offset address all eight rows: fewer live registers, and the compiler keeps
-            // every lane's step branch-free (with eight row pointers it spilled and branched on one lane).
-            let block = UnsafeMutablePointer<Float>.allocate(capacity: 8 * d)
-            defer { block.deallocate() }
+            let acc = raw.bindMemory(to: Double.self, capacity: blockRows)
+            // block[f·64 + r] = row r's feature f: one base pointer per 8-row group and constant lane
+            // offsets address all eight rows, so the eight walk states stay in registers without branches.
+            let block = (raw + accBytes).bindMemory(to: Float.self, capacity: blockRows * d)
             var start = 0
-            while start + 8 <= rows {
-                for r in 0 ..< 8 {
+            while start < rows {
+                let count = min(blockRows, rows - start)
+                if count < blockRows { block.update(repeating: 0, count: blockRows * d) }
+                for r in 0 ..< count {
                     let row = x + (start + r) * d
-                    for j in 0 ..< d { block[j &* 8 &+ r] = row[j] }
+                    for j in 0 ..< d { block[j &* 64 &+ r] = row[j] }
                 }
-                var a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, a4 = 0.0, a5 = 0.0, a6 = 0.0, a7 = 0.0
+                acc.update(repeating: 0, count: blockRows)
+                let groups = (count + 7) / 8
                 for tree in 0 ..< treeCount {
                     let tf = f + tree * internalSlots, tt = t + tree * internalSlots
-                    var s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0
-                    for _ in 0 ..< height {
-                        s0 = 2 &* s0 &+ 1 &+ _bit(block[Int(tf[s0]) &* 8] >= tt[s0])
-                        s1 = 2 &* s1 &+ 1 &+ _bit(block[Int(tf[s1]) &* 8 &+ 1] >= tt[s1])
-                        s2 = 2 &* s2 &+ 1 &+ _bit(block[Int(tf[s2]) &* 8 &+ 2] >= tt[s2])
-                        s3 = 2 &* s3 &+ 1 &+ _bit(block[Int(tf[s3]) &* 8 &+ 3] >= tt[s3])
-                        s4 = 2 &* s4 &+ 1 &+ _bit(block[Int(tf[s4]) &* 8 &+ 4] >= tt[s4])
-                        s5 = 2 &* s5 &+ 1 &+ _bit(block[Int(tf[s5]) &* 8 &+ 5] >= tt[s5])
-                        s6 = 2 &* s6 &+ 1 &+ _bit(block[Int(tf[s6]) &* 8 &+ 6] >= tt[s6])
-                        s7 = 2 &* s7 &+ 1 &+ _bit(block[Int(tf[s7]) &* 8 &+ 7] >= tt[s7])
-                    }
                     let tl = leaf + tree * bottomSlots - internalSlots
-                    a0 += Double(tl[s0]); a1 += Double(tl[s1]); a2 += Double(tl[s2]); a3 += Double(tl[s3])
-                    a4 += Double(tl[s4]); a5 += Double(tl[s5]); a6 += Double(tl[s6]); a7 += Double(tl[s7])
+                    for g in 0 ..< groups {
+                        let b = block + g &* 8
+                        var s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0
+                        for _ in 0 ..< height {
+                            s0 = 2 &* s0 &+ 1 &+ _bit(b[Int(tf[s0]) &* 64] >= tt[s0])
+                            s1 = 2 &* s1 &+ 1 &+ _bit(b[Int(tf[s1]) &* 64 &+ 1] >= tt[s1])
+                            s2 = 2 &* s2 &+ 1 &+ _bit(b[Int(tf[s2]) &* 64 &+ 2] >= tt[s2])
+                            s3 = 2 &* s3 &+ 1 &+ _bit(b[Int(tf[s3]) &* 64 &+ 3] >= tt[s3])
+                            s4 = 2 &* s4 &+ 1 &+ _bit(b[Int(tf[s4]) &* 64 &+ 4] >= tt[s4])
+                            s5 = 2 &* s5 &+ 1 &+ _bit(b[Int(tf[s5]) &* 64 &+ 5] >= tt[s5])
+                            s6 = 2 &* s6 &+ 1 &+ _bit(b[Int(tf[s6]) &* 64 &+ 6] >= tt[s6])
+                            s7 = 2 &* s7 &+ 1 &+ _bit(b[Int(tf[s7]) &* 64 &+ 7] >= tt[s7])
+                        }
+                        let a = acc + g &* 8
+                        a[0] += Double(tl[s0]); a[1] += Double(tl[s1]); a[2] += Double(tl[s2]); a[3] += Double(tl[s3])
+                        a[4] += Double(tl[s4]); a[5] += Double(tl[s5]); a[6] += Double(tl[s6]); a[7] += Double(tl[s7])
+                    }
                 }
-                totals[start] = a0; totals[start + 1] = a1; totals[start + 2] = a2; totals[start + 3] = a3
-                totals[start + 4] = a4; totals[start + 5] = a5; totals[start + 6] = a6; totals[start + 7] = a7
-                start += 8
-            }
-            for r in start ..< rows {
-                let xr = x + r * d
-                var total = 0.0
-                for tree in 0 ..< treeCount {
-                    let tf = f + tree * internalSlots, tt = t + tree * internalSlots
-                    var s = 0
-                    for _ in 0 ..< height { s = 2 &* s &+ 1 &+ _bit(xr[Int(tf[s])] >= tt[s]) }
-                    total += Double(leaf[tree * bottomSlots - internalSlots + s])
+                for r in 0 ..< count {
+                    scores[start + r] = IsolationForest.score(meanPathLength: acc[r] / trees, c: c)
                 }
-                totals[r] = total
+                start += count
             }
+        }
         }
         }
         }
