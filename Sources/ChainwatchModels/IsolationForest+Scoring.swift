@@ -92,8 +92,8 @@ extension IsolationForest {
     @inline(__always)
     private func _bit(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
 
-    /// Rows per block of the axis-parallel walk: the block's transposed features (64 × d floats, 10 KB at
-    /// d = 40) and one tree (≈ 3 KB) stay in L1 while every row of the block walks that tree.
+    /// Rows per block of the axis-parallel walk: the block's rows (64 × 64 floats, 16 KB) and one tree
+    /// (≈ 3 KB) stay in L1 while every row of the block walks that tree.
     private static var _blockRows: Int { 64 }
 
     /// Scores every row: blocks of 64 rows, tree-major inside a block, eight rows walked side by side.
@@ -105,10 +105,23 @@ extension IsolationForest {
     /// exact and independent of order — the same bits as ``score(row:)``.
     private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
                                    scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double) {
+        // Rows are copied into the block with a compile-time row stride (64 floats when d ≤ 64), so lane r's
+        // value is one load `[base + feature·4 + r·256]` — no shift, no per-lane base register.
+        if dimensions <= 64 {
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64)
+        } else {
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: dimensions)
+        }
+    }
+
+    @inline(__always)
+    private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
+                                   scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double,
+                                   stride: Int) {
         let d = dimensions, height = heightLimit
         let blockRows = IsolationForest._blockRows
         let accBytes = blockRows * MemoryLayout<Double>.stride
-        _MatrixKernels.withScratch(bytes: accBytes + blockRows * d * MemoryLayout<Float>.stride) { raw in
+        _MatrixKernels.withScratch(bytes: accBytes + blockRows * stride * MemoryLayout<Float>.stride) { raw in
         feature.withUnsafeBufferPointer { featureBuffer in
         threshold.withUnsafeBufferPointer { thresholdBuffer in
         leafPathLength.withUnsafeBufferPointer { leafBuffer in
@@ -116,34 +129,38 @@ extension IsolationForest {
             let x = values.baseAddress!
             let internalSlots = internalSlotsPerTree, bottomSlots = bottomSlotsPerTree
             let acc = raw.bindMemory(to: Double.self, capacity: blockRows)
-            // block[f·64 + r] = row r's feature f: one base pointer per 8-row group and constant lane
-            // offsets address all eight rows, so the eight walk states stay in registers without branches.
-            let block = (raw + accBytes).bindMemory(to: Float.self, capacity: blockRows * d)
+            let block = (raw + accBytes).bindMemory(to: Float.self, capacity: blockRows * stride)
             var start = 0
             while start < rows {
                 let count = min(blockRows, rows - start)
-                if count < blockRows { block.update(repeating: 0, count: blockRows * d) }
-                for r in 0 ..< count {
-                    let row = x + (start + r) * d
-                    for j in 0 ..< d { block[j &* 64 &+ r] = row[j] }
-                }
-                acc.update(repeating: 0, count: blockRows)
                 let groups = (count + 7) / 8
+                for r in 0 ..< count { (block + r &* stride).update(from: x + (start + r) * d, count: d) }
+                for r in count ..< groups * 8 { (block + r &* stride).update(repeating: 0, count: d) }
+                acc.update(repeating: 0, count: blockRows)
                 for tree in 0 ..< treeCount {
                     let tf = f + tree * internalSlots, tt = t + tree * internalSlots
                     let tl = leaf + tree * bottomSlots - internalSlots
+                    let rootFeature = Int(tf[0]), rootThreshold = tt[0]
                     for g in 0 ..< groups {
-                        let b = block + g &* 8
-                        var s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0
-                        for _ in 0 ..< height {
-                            s0 = 2 &* s0 &+ 1 &+ _bit(b[Int(tf[s0]) &* 64] >= tt[s0])
-                            s1 = 2 &* s1 &+ 1 &+ _bit(b[Int(tf[s1]) &* 64 &+ 1] >= tt[s1])
-                            s2 = 2 &* s2 &+ 1 &+ _bit(b[Int(tf[s2]) &* 64 &+ 2] >= tt[s2])
-                            s3 = 2 &* s3 &+ 1 &+ _bit(b[Int(tf[s3]) &* 64 &+ 3] >= tt[s3])
-                            s4 = 2 &* s4 &+ 1 &+ _bit(b[Int(tf[s4]) &* 64 &+ 4] >= tt[s4])
-                            s5 = 2 &* s5 &+ 1 &+ _bit(b[Int(tf[s5]) &* 64 &+ 5] >= tt[s5])
-                            s6 = 2 &* s6 &+ 1 &+ _bit(b[Int(tf[s6]) &* 64 &+ 6] >= tt[s6])
-                            s7 = 2 &* s7 &+ 1 &+ _bit(b[Int(tf[s7]) &* 64 &+ 7] >= tt[s7])
+                        let b = block + g &* 8 &* stride
+                        // The root step is shared by every lane: one feature and threshold load.
+                        var s0 = 1 &+ _bit(b[rootFeature] >= rootThreshold)
+                        var s1 = 1 &+ _bit(b[rootFeature &+ stride] >= rootThreshold)
+                        var s2 = 1 &+ _bit(b[rootFeature &+ 2 &* stride] >= rootThreshold)
+                        var s3 = 1 &+ _bit(b[rootFeature &+ 3 &* stride] >= rootThreshold)
+                        var s4 = 1 &+ _bit(b[rootFeature &+ 4 &* stride] >= rootThreshold)
+                        var s5 = 1 &+ _bit(b[rootFeature &+ 5 &* stride] >= rootThreshold)
+                        var s6 = 1 &+ _bit(b[rootFeature &+ 6 &* stride] >= rootThreshold)
+                        var s7 = 1 &+ _bit(b[rootFeature &+ 7 &* stride] >= rootThreshold)
+                        for _ in 1 ..< height {
+                            s0 = 2 &* s0 &+ 1 &+ _bit(b[Int(tf[s0])] >= tt[s0])
+                            s1 = 2 &* s1 &+ 1 &+ _bit(b[Int(tf[s1]) &+ stride] >= tt[s1])
+                            s2 = 2 &* s2 &+ 1 &+ _bit(b[Int(tf[s2]) &+ 2 &* stride] >= tt[s2])
+                            s3 = 2 &* s3 &+ 1 &+ _bit(b[Int(tf[s3]) &+ 3 &* stride] >= tt[s3])
+                            s4 = 2 &* s4 &+ 1 &+ _bit(b[Int(tf[s4]) &+ 4 &* stride] >= tt[s4])
+                            s5 = 2 &* s5 &+ 1 &+ _bit(b[Int(tf[s5]) &+ 5 &* stride] >= tt[s5])
+                            s6 = 2 &* s6 &+ 1 &+ _bit(b[Int(tf[s6]) &+ 6 &* stride] >= tt[s6])
+                            s7 = 2 &* s7 &+ 1 &+ _bit(b[Int(tf[s7]) &+ 7 &* stride] >= tt[s7])
                         }
                         let a = acc + g &* 8
                         a[0] += Double(tl[s0]); a[1] += Double(tl[s1]); a[2] += Double(tl[s2]); a[3] += Double(tl[s3])
