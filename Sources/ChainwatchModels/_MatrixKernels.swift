@@ -19,12 +19,16 @@ enum _MatrixKernels {
     static func transpose(rows: UnsafePointer<Float>, count: Int, dimensions d: Int,
                           into output: UnsafeMutablePointer<Lanes>) {
         precondition(count >= 0 && count <= laneCount, "a block holds at most 16 rows")
-        output.update(repeating: Lanes(), count: d)
+        if count < laneCount { output.update(repeating: Lanes(), count: d) }
         let raw = UnsafeMutableRawPointer(output)
+        // Wrapping arithmetic: the offsets are bounded by the precondition and `d`, and overflow checks in
+        // this loop cost more than the stores.
         for r in 0 ..< count {
-            let row = rows + r * d
+            let row = rows + r &* d
+            var offset = r &* MemoryLayout<Float>.stride
             for i in 0 ..< d {
-                raw.storeBytes(of: row[i], toByteOffset: (i * laneCount + r) * MemoryLayout<Float>.stride, as: Float.self)
+                raw.storeBytes(of: row[i], toByteOffset: offset, as: Float.self)
+                offset &+= laneCount &* MemoryLayout<Float>.stride
             }
         }
     }
@@ -34,17 +38,38 @@ enum _MatrixKernels {
                       input: UnsafePointer<Lanes>, inCount n: Int,
                       output: UnsafeMutablePointer<Lanes>, outCount m: Int,
                       activation: Autoencoder.Activation?) {
-        for o in 0 ..< m {
+        // Two output units per pass share each loaded input vector (two independent add chains, 8 + 4
+        // registers at SSE width); each unit's sum keeps the scalar reference's order.
+        var o = 0
+        while o + 2 <= m {
+            let row0 = weights + o * n, row1 = row0 + n
+            var acc0 = Lanes(repeating: bias[o]), acc1 = Lanes(repeating: bias[o + 1])
+            for i in 0 ..< n {
+                let x = input[i]
+                acc0 = acc0 + Lanes(repeating: row0[i]) * x
+                acc1 = acc1 + Lanes(repeating: row1[i]) * x
+            }
+            output[o] = _activate(acc0, activation)
+            output[o + 1] = _activate(acc1, activation)
+            o += 2
+        }
+        if o < m {
             let row = weights + o * n
             var acc = Lanes(repeating: bias[o])
             for i in 0 ..< n { acc = acc + Lanes(repeating: row[i]) * input[i] }
-            switch activation {
-            case .relu?: acc.replace(with: 0, where: .!(acc .> 0))
-            case .tanh?: acc = _spill(acc) { Float.tanh($0) }
-            case nil: break
-            }
-            output[o] = acc
+            output[o] = _activate(acc, activation)
         }
+    }
+
+    @inline(__always)
+    static func _activate(_ lanes: Lanes, _ activation: Autoencoder.Activation?) -> Lanes {
+        var acc = lanes
+        switch activation {
+        case .relu?: acc.replace(with: 0, where: .!(acc .> 0))
+        case .tanh?: acc = _spill(acc) { Float.tanh($0) }
+        case nil: break
+        }
+        return acc
     }
 
     /// Backward through one dense layer for 16 rows (lane-wise; the caller sums lanes once per batch):
