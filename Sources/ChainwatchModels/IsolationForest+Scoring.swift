@@ -107,18 +107,24 @@ extension IsolationForest {
                                    scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double) {
         // Rows are copied into the block with a compile-time row stride (64 floats when d ≤ 64), so lane r's
         // value is one load `[base + feature·4 + r·256]` — no shift, no per-lane base register.
-        if dimensions <= 64 {
-            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64)
+        // ψ = 256 (height 8) is the default forest: a constant height unrolls the walk completely, which
+        // frees the level counter's register and lets the eight walks be scheduled across levels.
+        if dimensions <= 64 && heightLimit == 8 {
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64, height: 8)
+        } else if dimensions <= 64 {
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64,
+                              height: heightLimit)
         } else {
-            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: dimensions)
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: dimensions,
+                              height: heightLimit)
         }
     }
 
     @inline(__always)
     private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
                                    scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double,
-                                   stride: Int) {
-        let d = dimensions, height = heightLimit
+                                   stride: Int, height: Int) {
+        let d = dimensions
         let blockRows = IsolationForest._blockRows
         let accBytes = blockRows * MemoryLayout<Double>.stride
         _MatrixKernels.withScratch(bytes: accBytes + blockRows * stride * MemoryLayout<Float>.stride) { raw in
