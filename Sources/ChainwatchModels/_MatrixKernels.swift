@@ -44,7 +44,16 @@ enum _MatrixKernels {
         while o + 2 <= m {
             let row0 = weights + o * n, row1 = row0 + n
             var acc0 = Lanes(repeating: bias[o]), acc1 = Lanes(repeating: bias[o + 1])
-            for i in 0 ..< n {
+            var i = 0
+            while i &+ 2 <= n {
+                let x = input[i], y = input[i &+ 1]
+                acc0 = acc0 + Lanes(repeating: row0[i]) * x
+                acc1 = acc1 + Lanes(repeating: row1[i]) * x
+                acc0 = acc0 + Lanes(repeating: row0[i &+ 1]) * y
+                acc1 = acc1 + Lanes(repeating: row1[i &+ 1]) * y
+                i &+= 2
+            }
+            if i < n {
                 let x = input[i]
                 acc0 = acc0 + Lanes(repeating: row0[i]) * x
                 acc1 = acc1 + Lanes(repeating: row1[i]) * x
