@@ -9,9 +9,9 @@ extension IsolationForest {
     /// lengths are summed per row in `Double`, where the sums are exact, so the result has the same bits as
     /// ``score(row:)``. Extended forests walk tree-major over chunks of 256 rows, four rows interleaved (each
     /// step is a d-long dot product). Scratch lives on the stack (`_MatrixKernels.withScratch`): a call does
-    /// not allocate for d ≤ 94 (axis-parallel; larger d takes one heap block per call) and any d (extended). Measured (release, d = 40, 100 × 256,
-    /// one thread, best of 9, shared machine, same session): axis-parallel 1.19–1.25 → 1.75–1.76 M rows/s
-    /// against the previous row-major 8-row kernel.
+    /// not allocate for d ≤ 94 (axis-parallel; larger d takes one heap block per call) or any d (extended).
+    /// Measured (release, d = 40, 100 × 256, one thread, best of 9, shared machine, same session):
+    /// axis-parallel 1.19–1.25 → 1.75–1.76 M rows/s against the previous row-major 8-row kernel.
     public func score(_ data: FeatureMatrix, into scores: inout [Float]) {
         precondition(data.dimensions == dimensions, "matrix has \(data.dimensions) columns, forest expects \(dimensions)")
         scores.removeAll(keepingCapacity: true)
