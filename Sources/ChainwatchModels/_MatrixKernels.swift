@@ -19,12 +19,16 @@ enum _MatrixKernels {
     static func transpose(rows: UnsafePointer<Float>, count: Int, dimensions d: Int,
                           into output: UnsafeMutablePointer<Lanes>) {
         precondition(count >= 0 && count <= laneCount, "a block holds at most 16 rows")
-        output.update(repeating: Lanes(), count: d)
+        if count < laneCount { output.update(repeating: Lanes(), count: d) }
         let raw = UnsafeMutableRawPointer(output)
+        // Wrapping arithmetic: the offsets are bounded by the precondition and `d`, and overflow checks in
+        // this loop cost more than the stores.
         for r in 0 ..< count {
-            let row = rows + r * d
+            let row = rows + r &* d
+            var offset = r &* MemoryLayout<Float>.stride
             for i in 0 ..< d {
-                raw.storeBytes(of: row[i], toByteOffset: (i * laneCount + r) * MemoryLayout<Float>.stride, as: Float.self)
+                raw.storeBytes(of: row[i], toByteOffset: offset, as: Float.self)
+                offset &+= laneCount &* MemoryLayout<Float>.stride
             }
         }
     }
@@ -34,17 +38,47 @@ enum _MatrixKernels {
                       input: UnsafePointer<Lanes>, inCount n: Int,
                       output: UnsafeMutablePointer<Lanes>, outCount m: Int,
                       activation: Autoencoder.Activation?) {
-        for o in 0 ..< m {
+        // Two output units per pass share each loaded input vector (two independent add chains, 8 + 4
+        // registers at SSE width); each unit's sum keeps the scalar reference's order.
+        var o = 0
+        while o + 2 <= m {
+            let row0 = weights + o * n, row1 = row0 + n
+            var acc0 = Lanes(repeating: bias[o]), acc1 = Lanes(repeating: bias[o + 1])
+            var i = 0
+            while i &+ 2 <= n {
+                let x = input[i], y = input[i &+ 1]
+                acc0 = acc0 + Lanes(repeating: row0[i]) * x
+                acc1 = acc1 + Lanes(repeating: row1[i]) * x
+                acc0 = acc0 + Lanes(repeating: row0[i &+ 1]) * y
+                acc1 = acc1 + Lanes(repeating: row1[i &+ 1]) * y
+                i &+= 2
+            }
+            if i < n {
+                let x = input[i]
+                acc0 = acc0 + Lanes(repeating: row0[i]) * x
+                acc1 = acc1 + Lanes(repeating: row1[i]) * x
+            }
+            output[o] = _activate(acc0, activation)
+            output[o + 1] = _activate(acc1, activation)
+            o += 2
+        }
+        if o < m {
             let row = weights + o * n
             var acc = Lanes(repeating: bias[o])
             for i in 0 ..< n { acc = acc + Lanes(repeating: row[i]) * input[i] }
-            switch activation {
-            case .relu?: acc.replace(with: 0, where: .!(acc .> 0))
-            case .tanh?: acc = _spill(acc) { Float.tanh($0) }
-            case nil: break
-            }
-            output[o] = acc
+            output[o] = _activate(acc, activation)
         }
+    }
+
+    @inline(__always)
+    static func _activate(_ lanes: Lanes, _ activation: Autoencoder.Activation?) -> Lanes {
+        var acc = lanes
+        switch activation {
+        case .relu?: acc.replace(with: 0, where: .!(acc .> 0))
+        case .tanh?: acc = _spill(acc) { Float.tanh($0) }
+        case nil: break
+        }
+        return acc
     }
 
     /// Backward through one dense layer for 16 rows (lane-wise; the caller sums lanes once per batch):
@@ -107,6 +141,20 @@ enum _MatrixKernels {
         }
     }
 
+    /// Runs `body` on `bytes` bytes of 16-byte-aligned scratch: a fixed-size local (24 KiB on the stack, no
+    /// heap, no stack-size probe) when it fits, else a heap block. Contents are zero on entry in the stack case
+    /// only; callers initialize what they read. The pointer must not escape `body`.
+    @inline(__always)
+    static func withScratch<R>(bytes: Int, _ body: (UnsafeMutableRawPointer) -> R) -> R {
+        if bytes <= MemoryLayout<_StackScratch>.size {
+            var storage = _StackScratch()
+            return withUnsafeMutableBytes(of: &storage) { body($0.baseAddress!) }
+        }
+        let heap = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        defer { heap.deallocate() }
+        return body(heap)
+    }
+
     /// Applies a scalar function lane by lane through a spilled copy (for functions with no SIMD form).
     @inline(__always)
     static func _spill(_ lanes: Lanes, _ body: (Float) -> Float) -> Lanes {
@@ -118,5 +166,21 @@ enum _MatrixKernels {
             }
         }
         return copy
+    }
+}
+
+/// 24 KiB of stack scratch as a fixed-size value (384 SIMD16 vectors), see `_MatrixKernels.withScratch`.
+struct _StackScratch {
+    typealias L = SIMD16<Float>
+    typealias L8 = (L, L, L, L, L, L, L, L)
+    typealias L64 = (L8, L8, L8, L8, L8, L8, L8, L8)
+    var a: L64, b: L64, c: L64, d: L64, e: L64, f: L64
+
+    @inline(__always)
+    init() {
+        let z = L()
+        let e8: L8 = (z, z, z, z, z, z, z, z)
+        let e64: L64 = (e8, e8, e8, e8, e8, e8, e8, e8)
+        a = e64; b = e64; c = e64; d = e64; e = e64; f = e64
     }
 }
