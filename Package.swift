@@ -79,6 +79,14 @@ let sharedSwiftSettings: [SwiftSetting] = [
     .define("CHAINWATCH_INTERNAL_CHECKS", .when(configuration: .debug)),
 ]
 
+// CHAINWATCH_TARGET_CPU=native (or a CPU name such as skylake-avx512) builds for that CPU. Measured here: autoencoder
+// scoring 15 M rows/s instead of 6–9 M, but the isolation forest's interleaved walk 0.74 M instead of 1.8 M, so the
+// default build is faster end to end. Off by default so a plain build runs on any x86-64; FMA changes float results
+// in the last bits, so replays compare byte for byte only between builds with the same setting.
+let targetCPUSettings: [SwiftSetting] = Context.environment["CHAINWATCH_TARGET_CPU"].map {
+    [.unsafeFlags(["-target-cpu", $0])]
+} ?? []
+
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings
+    target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings + targetCPUSettings
 }
