@@ -61,6 +61,7 @@ struct DetectionOptions: ParsableArguments {
         configuration.amountZScore.threshold = zThreshold
         configuration.amountZScore.minHistory = minHistory
         configuration.features.maxAccounts = maxAccounts
+        configuration.amountZScore.maxAccounts = maxAccounts
         configuration.useModels = !noModels
         configuration.modelPath = noModels ? nil : resolvedModelPath
         configuration.warmUpRows = warmUpRows
