@@ -29,8 +29,8 @@ public struct RunSummary: Sendable, Equatable {
         return text
     }
 
+    /// Seconds rounded to hundredths.
     private func formatted(_ seconds: Double) -> String {
-        let tenths = (seconds * 100).rounded() / 100
-        return "\(tenths)"
+        "\((seconds * 100).rounded() / 100)"
     }
 }
