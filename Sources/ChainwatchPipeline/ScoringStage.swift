@@ -88,22 +88,29 @@ struct ScoringStage: ~Copyable {
             ruleDetectors[index].process(input, alerts: &alerts)
         }
         model?.process(input, alerts: &alerts)
-        if alerts.count - first > 1 { putInRowOrder(&alerts, from: first, batch: input.batch) }
-        if scores != nil { record(input.batch, alerts: alerts[first...]) }
+        let alerted = alerts.count - first
+        let rowOf = alerted > 1 || (alerted > 0 && scores != nil) ? Self.rows(of: alerts[first...], in: input.batch) : [:]
+        if alerted > 1 { putInRowOrder(&alerts, from: first, rowOf: rowOf) }
+        if scores != nil { record(input.batch, alerts: alerts[first...], rowOf: rowOf) }
+    }
+
+    /// The batch row of each alerted transaction (its first row, should a hash repeat within the batch).
+    private static func rows(of alerts: ArraySlice<Alert>, in batch: TxBatch) -> [String: Int] {
+        var rowOf: [String: Int] = [:]
+        for alert in alerts { rowOf[alert.txHash] = -1 }
+        for row in 0 ..< batch.count {
+            let hash = batch.hash[row]
+            if rowOf[hash] == -1 { rowOf[hash] = row }
+        }
+        return rowOf
     }
 
     /// Orders a batch's alerts by row, then by detector, so alert ids do not depend on batch boundaries.
-    private func putInRowOrder(_ alerts: inout [Alert], from first: Int, batch: TxBatch) {
-        var rowOf: [String: Int] = [:]
-        for alert in alerts[first...] where rowOf[alert.txHash] == nil { rowOf[alert.txHash] = 0 }
-        for row in 0 ..< batch.count {
-            let hash = batch.hash[row]
-            if rowOf[hash] == 0 { rowOf[hash] = row + 1 }
-        }
+    private func putInRowOrder(_ alerts: inout [Alert], from first: Int, rowOf: [String: Int]) {
         var detectorOrder: [String: Int] = [:]
         for (index, detector) in ruleDetectors.enumerated() { detectorOrder[detector.name] = index }
         let keyed = alerts[first...].enumerated().map { offset, alert in
-            (row: rowOf[alert.txHash] ?? 0, detector: detectorOrder[alert.detector] ?? ruleDetectors.count, offset: offset, alert: alert)
+            (row: rowOf[alert.txHash] ?? -1, detector: detectorOrder[alert.detector] ?? ruleDetectors.count, offset: offset, alert: alert)
         }
         let sorted = keyed.sorted { ($0.row, $0.detector, $0.offset) < ($1.row, $1.detector, $1.offset) }
         alerts.replaceSubrange(first..., with: sorted.map(\.alert))
@@ -114,18 +121,14 @@ struct ScoringStage: ~Copyable {
     /// Rule and typology detectors score the rows they alert on (0 elsewhere); the models score every row.
     /// The combined score is the number of detectors that alerted plus the calibrated ensemble score, so
     /// any alert ranks above every non-alerted row, and the model orders rows within each group.
-    private mutating func record(_ batch: TxBatch, alerts: ArraySlice<Alert>) {
+    private mutating func record(_ batch: TxBatch, alerts: ArraySlice<Alert>, rowOf: [String: Int]) {
         guard let names = scores?.detectorNames else { return }
         var columns = [[Double]](repeating: [Double](repeating: 0, count: batch.count), count: names.count)
         var masks = [UInt32](repeating: 0, count: batch.count)
-        if !alerts.isEmpty {
-            var rowOf: [String: Int] = [:]
-            for row in 0 ..< batch.count { rowOf[batch.hash[row]] = row }
-            for alert in alerts {
-                guard let row = rowOf[alert.txHash], let column = names.firstIndex(of: alert.detector) else { continue }
-                masks[row] |= 1 << UInt32(column)
-                if alert.detector != "ensemble" { columns[column][row] = alert.score }
-            }
+        for alert in alerts {
+            guard let row = rowOf[alert.txHash], row >= 0, let column = names.firstIndex(of: alert.detector) else { continue }
+            masks[row] |= 1 << UInt32(column)
+            if alert.detector != "ensemble" { columns[column][row] = alert.score }
         }
         var combined = masks.map { Double($0.nonzeroBitCount) }
         if let model, let forest = names.firstIndex(of: "isolation_forest") {
