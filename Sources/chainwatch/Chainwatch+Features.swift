@@ -33,10 +33,7 @@ extension Chainwatch {
                 return
             }
             InterruptFlag.install()
-            var configuration = PipelineConfiguration(inputs: input.inputs, databasePath: "")
-            configuration.format = input.format
-            configuration.reorderWindowBlocks = input.reorderWindow
-            configuration.batchSize = input.batchSize
+            var configuration = input.pipelineConfiguration()
             configuration.features.maxAccounts = maxAccounts
             let output: FileHandle
             if let out {

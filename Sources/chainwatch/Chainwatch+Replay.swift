@@ -64,11 +64,8 @@ extension Chainwatch {
             }
             var settings: [(String, String)] = []
             let pipeline = try execute(quiet: quiet) { () throws(ChainwatchError) in
-                var configuration = PipelineConfiguration(inputs: input.inputs, databasePath: store.db)
+                var configuration = input.pipelineConfiguration(databasePath: store.db)
                 configuration.command = "replay"
-                configuration.format = input.format
-                configuration.reorderWindowBlocks = input.reorderWindow
-                configuration.batchSize = input.batchSize
                 configuration.recordScores = true
                 try detection.apply(to: &configuration)
                 settings = [("inputs", configuration.inputs.joined(separator: ", ")), ("database", store.db)]

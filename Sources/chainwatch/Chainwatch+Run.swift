@@ -24,11 +24,8 @@ extension Chainwatch {
         var quiet = false
 
         func run() throws {
-            var configuration = PipelineConfiguration(inputs: input.inputs, databasePath: store.db)
+            var configuration = input.pipelineConfiguration(databasePath: store.db)
             configuration.command = "run"
-            configuration.format = input.format
-            configuration.reorderWindowBlocks = input.reorderWindow
-            configuration.batchSize = input.batchSize
             try execute(quiet: quiet) { () throws(ChainwatchError) in
                 try detection.apply(to: &configuration)
                 return Pipeline(configuration: configuration)

@@ -43,10 +43,7 @@ extension Chainwatch {
 
         func run() throws {
             InterruptFlag.install()
-            var configuration = PipelineConfiguration(inputs: input.inputs, databasePath: "")
-            configuration.format = input.format
-            configuration.reorderWindowBlocks = input.reorderWindow
-            configuration.batchSize = input.batchSize
+            var configuration = input.pipelineConfiguration()
             configuration.features.maxAccounts = maxAccounts
             do {
                 var values: [Float] = []

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChainwatchIO
+import ChainwatchPipeline
 import Foundation
 
 extension InputFormat: ExpressibleByArgument {}
@@ -21,6 +22,15 @@ struct InputOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Transactions per batch between stages.", valueName: "rows"))
     var batchSize: Int = 4096
+
+    /// A pipeline configuration with these inputs and decoding flags.
+    func pipelineConfiguration(databasePath: String = "") -> PipelineConfiguration {
+        var configuration = PipelineConfiguration(inputs: inputs, databasePath: databasePath)
+        configuration.format = format
+        configuration.reorderWindowBlocks = reorderWindow
+        configuration.batchSize = batchSize
+        return configuration
+    }
 
     func validate() throws {
         guard reorderWindow >= 0 else { throw ValidationError("--reorder-window must be 0 or more blocks.") }
