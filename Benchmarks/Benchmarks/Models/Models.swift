@@ -31,6 +31,24 @@ func loadScoringRows() {
     trainingMatrix = BenchmarkData.gaussianMatrix(rows: trainingRows, dimensions: dimensions, seed: 1)
 }
 
+/// Scores every pre-built batch once with `score`, reporting rows/s over the measured region.
+func measureScoring(_ benchmark: Benchmark, _ score: (FeatureMatrix, inout [Float]) -> Void) {
+    var scores: [Float] = []
+    scores.reserveCapacity(BenchmarkData.batchRows)
+    var rows = 0
+    benchmark.startMeasurement()
+    let start = ContinuousClock.now
+    for batch in scoringBatches {
+        score(batch, &scores)
+        rows += batch.rows
+        blackHole(scores.last)
+    }
+    let seconds = elapsedSeconds(since: start)
+    benchmark.stopMeasurement()
+    benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
+    benchmark.measurement(batchesMeasured, scoringBatches.count)
+}
+
 let benchmarks = {
     let scoring = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, rowsPerSecond, batchesMeasured],
@@ -49,21 +67,7 @@ let benchmarks = {
         forest = IsolationForest.train(trainingMatrix, configuration: .init(trees: 100, sampleSize: 256, seed: 1))
     }
     Benchmark("IsolationForest score 1M", configuration: forestScoring) { benchmark in
-        let model = forest!
-        var scores: [Float] = []
-        scores.reserveCapacity(BenchmarkData.batchRows)
-        var rows = 0
-        benchmark.startMeasurement()
-        let start = ContinuousClock.now
-        for batch in scoringBatches {
-            model.score(batch, into: &scores)
-            rows += batch.rows
-            blackHole(scores.last)
-        }
-        let seconds = elapsedSeconds(since: start)
-        benchmark.stopMeasurement()
-        benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
-        benchmark.measurement(batchesMeasured, scoringBatches.count)
+        measureScoring(benchmark) { batch, scores in forest!.score(batch, into: &scores) }
     }
 
     var autoencoderScoring = scoring
@@ -73,21 +77,7 @@ let benchmarks = {
         autoencoder = Autoencoder.train(trainingMatrix, configuration: .init(epochs: 1, seed: 1)).model
     }
     Benchmark("Autoencoder score 1M", configuration: autoencoderScoring) { benchmark in
-        let model = autoencoder!
-        var scores: [Float] = []
-        scores.reserveCapacity(BenchmarkData.batchRows)
-        var rows = 0
-        benchmark.startMeasurement()
-        let start = ContinuousClock.now
-        for batch in scoringBatches {
-            model.score(batch, into: &scores)
-            rows += batch.rows
-            blackHole(scores.last)
-        }
-        let seconds = elapsedSeconds(since: start)
-        benchmark.stopMeasurement()
-        benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
-        benchmark.measurement(batchesMeasured, scoringBatches.count)
+        measureScoring(benchmark) { batch, scores in autoencoder!.score(batch, into: &scores) }
     }
 
     // MARK: Training on 100 k rows.
