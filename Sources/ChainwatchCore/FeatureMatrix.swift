@@ -28,6 +28,18 @@ public struct FeatureMatrix: Sendable, Equatable {
         values.append(contentsOf: repeatElement(0, count: newRows * dimensions))
     }
 
+    /// Resizes to `rows` rows for a writer that sets every value: existing values are kept (not zeroed),
+    /// new ones are zero. Keeps capacity, so a steady stream of batches neither allocates nor clears.
+    public mutating func resize(rows newRows: Int) {
+        rows = newRows
+        let count = newRows * dimensions
+        if values.count > count {
+            values.removeLast(values.count - count)
+        } else if values.count < count {
+            values.append(contentsOf: repeatElement(0, count: count - values.count))
+        }
+    }
+
     public subscript(row: Int, column: Int) -> Float {
         get { values[row * dimensions + column] }
         set { values[row * dimensions + column] = newValue }

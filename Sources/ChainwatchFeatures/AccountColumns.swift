@@ -1,3 +1,5 @@
+import Foundation
+
 /// The hot state of one account: everything a row reads and writes, in 144 contiguous bytes
 /// (2¼ cache lines) so one account costs ~3 cache misses instead of one per column.
 ///
@@ -19,31 +21,54 @@ struct AccountState {
     /// Block time (s) of the account's previous transaction and of its first.
     var lastTime: Int64
     var firstSeen: Int64
-    /// Undecayed sent / received transaction counts, saturating.
-    var txCounts: SIMD2<UInt16> = .zero
-    /// Cached HyperLogLog estimate of distinct counterparties.
-    var distinct: Float = 0
+    /// Undecayed sent / received transaction counts, saturating (only "at least 3" is ever asked).
+    var txCounts: SIMD2<UInt8> = .zero
+    /// Zero registers and Σ 2^−r of the account's HyperLogLog block, kept up to date on every insert so
+    /// the distinct-counterparty estimate never rescans the registers. Σ 2^−r is exact in `Float` as
+    /// long as the ranks differ by < 24, exactly like the register scan it replaces.
+    var hyperLogLogZeros: UInt16
+    var hyperLogLogSum: Float
 
-    init(now: Int64) {
+    init(now: Int64, registerCount: Int) {
         lastTime = now
         firstSeen = now
+        hyperLogLogZeros = UInt16(registerCount)
+        hyperLogLogSum = Float(registerCount)
     }
 }
 
-/// Per-account state as arrays indexed by the dense account id: the hot ``AccountState`` records and
-/// the HyperLogLog registers (one flat `[UInt8]`, stride = register count, touched only on insert).
+/// Per-account state as columns indexed by the dense account id: the hot ``AccountState`` records and
+/// the HyperLogLog registers (one flat byte column, stride = register count, touched only on insert).
 ///
 /// Memory per account (default configuration): 144 B state + 64 B registers = 208 B, plus the table.
-struct AccountColumns {
-    var states: [AccountState] = []
-    var registers: [UInt8] = []
+struct AccountColumns: ~Copyable {
+    var states = _Column<AccountState>()
+    var registers = _Column<UInt8>()
     let registerCount: Int
     /// The account cap: arrays grow by doubling but never past it, so a full table has no slack.
     let maxAccounts: Int
+    /// α·m² of the HyperLogLog estimate, and its linear-counting value m·ln(m / z) for every zero
+    /// count z (index 0 unused): the same `Double` expressions as ``HyperLogLog/estimate(_:at:count:)``,
+    /// so the estimate from (Σ 2^−r, z) is bit-identical to a register scan, with no `log` call per row.
+    private let alphaMM: Double
+    private let linearCounting: [Float]
 
     init(registerCount: Int, maxAccounts: Int) {
         self.registerCount = registerCount
         self.maxAccounts = maxAccounts
+        let m = Double(registerCount)
+        alphaMM = HyperLogLog.alpha(registerCount: registerCount) * m * m
+        linearCounting = (0 ... registerCount).map { z in z == 0 ? 0 : Float(m * log(m / Double(z))) }
+    }
+
+    /// The HyperLogLog estimate of distinct counterparties of `state` (as `Float`).
+    @inline(__always)
+    func distinct(_ state: AccountState) -> Float {
+        let raw = alphaMM / Double(state.hyperLogLogSum)
+        if raw <= 2.5 * Double(registerCount), state.hyperLogLogZeros > 0 {
+            return linearCounting[Int(state.hyperLogLogZeros)]
+        }
+        return Float(raw)
     }
 
     /// Gives `id` empty state first seen at `now` (a fresh account, or an id reused after eviction).
@@ -52,16 +77,17 @@ struct AccountColumns {
         if index == states.count {
             if states.count == states.capacity {
                 let target = Swift.min(maxAccounts, Swift.max(1_024, 2 * states.count))
-                states.reserveCapacity(target)
-                registers.reserveCapacity(target * registerCount)
+                states.reserve(target)
+                // Registers are zero-filled for the whole new capacity at once (the bytes are held
+                // either way), so a fresh id finds its block already empty.
+                registers.append(repeating: 0, count: target * registerCount - registers.count)
             }
-            states.append(AccountState(now: now))
-            registers.append(contentsOf: repeatElement(0, count: registerCount))
+            states.append(AccountState(now: now, registerCount: registerCount))
             return
         }
         precondition(index < states.count, "account ids are dense")
-        states[index] = AccountState(now: now)
-        for k in 0 ..< registerCount { registers[index * registerCount + k] = 0 }
+        states[index] = AccountState(now: now, registerCount: registerCount)
+        registers.pointer(index * registerCount).update(repeating: 0, count: registerCount)
     }
 
     /// Bytes held, from array capacities.

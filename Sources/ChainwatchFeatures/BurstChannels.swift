@@ -19,8 +19,8 @@ import Foundation
 /// against two plain `CountMinSketch`es).
 ///
 ///     counters: [ (cur, tot) | (cur, tot) | … ]   depth rows × 4·width, value = stored · scale
-struct BurstChannels {
-    private var counters: [SIMD2<Float>]
+struct BurstChannels: ~Copyable {
+    private var counters: _Column<SIMD2<Float>>
     private var currentScale = 1.0
     private var totalScale = 1.0
     private let width: Int
@@ -34,7 +34,8 @@ struct BurstChannels {
     init(configuration: FeatureConfiguration) {
         width = 4 * configuration.sketchWidth
         depth = configuration.sketchDepth
-        counters = [SIMD2<Float>](repeating: .zero, count: width * depth)
+        counters = _Column(capacity: width * depth)
+        counters.append(repeating: .zero, count: width * depth)
         currentDecay = configuration.burstCurrentDecay
         totalDecay = configuration.burstTotalDecay
     }
@@ -65,22 +66,20 @@ struct BurstChannels {
         if totalScale < 1e-30 { factor.y = Float(totalScale); totalScale = 1 }
         // Eight floats (four counters) per step with the factor pattern (cur, tot, cur, tot, …): the
         // same per-element products as a counter-by-counter loop, without a scalarised SIMD2 loop.
-        counters.withUnsafeMutableBufferPointer { c in
-            guard let base = c.baseAddress else { return }
-            let raw = UnsafeMutableRawPointer(base)
-            let pattern = SIMD8<Float>(factor.x, factor.y, factor.x, factor.y, factor.x, factor.y, factor.x, factor.y)
-            let stride = MemoryLayout<SIMD2<Float>>.stride
-            var index = 0
-            while index + 4 <= c.count {
-                let offset = index * stride
-                let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * pattern
-                raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
-                index += 4
-            }
-            while index < c.count {
-                c[index] *= factor
-                index += 1
-            }
+        let c = counters.pointer(0), count = counters.count
+        let raw = UnsafeMutableRawPointer(c)
+        let pattern = SIMD8<Float>(factor.x, factor.y, factor.x, factor.y, factor.x, factor.y, factor.x, factor.y)
+        let stride = MemoryLayout<SIMD2<Float>>.stride
+        var index = 0
+        while index + 4 <= count {
+            let offset = index * stride
+            let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * pattern
+            raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+            index += 4
+        }
+        while index < count {
+            c[index] *= factor
+            index += 1
         }
     }
 
@@ -91,53 +90,41 @@ struct BurstChannels {
         return SIMD4(edge, from, to, edge) ^ SIMD4(0, 0x51_7cc1_b727_220a, 0x2f_1c36_41d8_7a3b, 0x6a09_e667_f3bc_c909)
     }
 
-    /// Current-tick and total estimates per active lane, before this transaction is added.
-    ///
-    /// Lanes are unrolled with constant indices (a lane read with a loop index spills the vector
-    /// through the stack) and the counters are read through one buffer pointer.
+    /// ``CountMinSketch/mix(_:)`` of each channel hash: computed once per transaction and shared by
+    /// ``estimates(_:lanes:)`` and ``add(_:weights:)``.
     @inline(__always)
-    func estimates(_ hashes: SIMD4<UInt64>, lanes: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
-        counters.withUnsafeBufferPointer { c in
-            let width = width, depth = depth
-            @inline(__always) func smallest(_ hash: UInt64) -> SIMD2<Float> {
-                var smallest = SIMD2<Float>(repeating: .infinity)
-                for row in 0 ..< depth {
-                    smallest = pointwiseMin(smallest, c[CountMinSketch.slot(hash, row: row, width: width)])
-                }
-                return smallest
-            }
-            var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
-            let h0 = hashes[0], h1 = hashes[1], h2 = hashes[2], h3 = hashes[3]
-            if lanes[0] != 0 {
-                let m = smallest(h0)
-                a[0] = Float(Double(m.x) * currentScale); s[0] = Float(Double(m.y) * totalScale)
-            }
-            if lanes[1] != 0 {
-                let m = smallest(h1)
-                a[1] = Float(Double(m.x) * currentScale); s[1] = Float(Double(m.y) * totalScale)
-            }
-            if lanes[2] != 0 {
-                let m = smallest(h2)
-                a[2] = Float(Double(m.x) * currentScale); s[2] = Float(Double(m.y) * totalScale)
-            }
-            if lanes[3] != 0 {
-                let m = smallest(h3)
-                a[3] = Float(Double(m.x) * currentScale); s[3] = Float(Double(m.y) * totalScale)
-            }
-            return (a, s)
-        }
+    static func mixed(_ hashes: SIMD4<UInt64>) -> SIMD4<UInt64> {
+        SIMD4(CountMinSketch.mix(hashes[0]), CountMinSketch.mix(hashes[1]), CountMinSketch.mix(hashes[2]), CountMinSketch.mix(hashes[3]))
     }
 
-    /// Loads the counters `hash` maps to (a read-only cache warm-up ahead of ``estimates(_:lanes:)``).
+    /// Current-tick and total estimates per active lane (channel hashes ``mixed(_:)``), before this
+    /// transaction is added.
+    ///
+    /// Lanes are unrolled with constant indices (a lane read with a loop index spills the vector
+    /// through the stack).
     @inline(__always)
-    func touch(_ hash: UInt64) -> UInt32 {
-        counters.withUnsafeBufferPointer { c in
-            var sink: UInt32 = 0
+    mutating func estimates(_ mixed: SIMD4<UInt64>, lanes: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
+        let c = counters.pointer(0), width = width, depth = depth
+        @inline(__always) func smallest(_ hash: UInt64) -> SIMD2<Float> {
+            // Per component with `Swift.min`: the generic `pointwiseMin` is an out-of-line call here.
+            var current = Float.infinity, total = Float.infinity
             for row in 0 ..< depth {
-                sink &+= c[CountMinSketch.slot(hash, row: row, width: width)].x.bitPattern
+                let counter = c[CountMinSketch.slot(mixed: hash, row: row, width: width)]
+                current = Swift.min(current, counter.x)
+                total = Swift.min(total, counter.y)
             }
-            return sink
+            return SIMD2(current, total)
         }
+        let scales = SIMD2(currentScale, totalScale)
+        @inline(__always) func scaled(_ m: SIMD2<Float>) -> SIMD2<Float> {
+            SIMD2(Float(Double(m.x) * scales.x), Float(Double(m.y) * scales.y))
+        }
+        var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
+        if lanes[0] != 0 { let m = scaled(smallest(mixed[0])); a[0] = m.x; s[0] = m.y }
+        if lanes[1] != 0 { let m = scaled(smallest(mixed[1])); a[1] = m.x; s[1] = m.y }
+        if lanes[2] != 0 { let m = scaled(smallest(mixed[2])); a[2] = m.x; s[2] = m.y }
+        if lanes[3] != 0 { let m = scaled(smallest(mixed[3])); a[3] = m.x; s[3] = m.y }
+        return (a, s)
     }
 
     /// log1p of the MIDAS score per lane, counting this transaction (weights `weights`) as in the paper.
@@ -146,24 +133,23 @@ struct BurstChannels {
         _FeatureKernels.log1p(_FeatureKernels.midasScore(current: a + weights, total: s + weights, ticks: Float(ticks)))
     }
 
-    /// Adds the transaction to every lane with a non-zero weight.
+    /// Adds the transaction (channel hashes ``mixed(_:)``) to every lane with a non-zero weight.
     @inline(__always)
-    mutating func add(_ hashes: SIMD4<UInt64>, weights: SIMD4<Float>) {
-        let width = width, depth = depth, currentScale = currentScale, totalScale = totalScale
-        counters.withUnsafeMutableBufferPointer { c in
-            @inline(__always) func add(_ hash: UInt64, _ weight: Float) {
-                let weight = Double(weight)
-                let stored = SIMD2(Float(weight / currentScale), Float(weight / totalScale))
-                for row in 0 ..< depth {
-                    c[CountMinSketch.slot(hash, row: row, width: width)] += stored
-                }
+    mutating func add(_ mixed: SIMD4<UInt64>, weights: SIMD4<Float>) {
+        let c = counters.pointer(0), width = width, depth = depth
+        let currentScale = currentScale, totalScale = totalScale
+        @inline(__always) func add(_ hash: UInt64, _ weight: Float) {
+            let weight = Double(weight)
+            let stored = SIMD2(Float(weight / currentScale), Float(weight / totalScale))
+            for row in 0 ..< depth {
+                c[CountMinSketch.slot(mixed: hash, row: row, width: width)] += stored
             }
-            let w0 = weights[0], w1 = weights[1], w2 = weights[2], w3 = weights[3]
-            if w0 > 0 { add(hashes[0], w0) }
-            if w1 > 0 { add(hashes[1], w1) }
-            if w2 > 0 { add(hashes[2], w2) }
-            if w3 > 0 { add(hashes[3], w3) }
         }
+        let w0 = weights[0], w1 = weights[1], w2 = weights[2], w3 = weights[3]
+        if w0 > 0 { add(mixed[0], w0) }
+        if w1 > 0 { add(mixed[1], w1) }
+        if w2 > 0 { add(mixed[2], w2) }
+        if w3 > 0 { add(mixed[3], w3) }
     }
 
     var memoryBytes: Int { counters.capacity * MemoryLayout<SIMD2<Float>>.stride }

@@ -24,28 +24,34 @@ public struct CountMinSketch: Sendable, Equatable {
         self.counters = [Float](repeating: 0, count: width * depth)
     }
 
+    /// The one 64-bit finaliser of an item's hash that every row's counter index derives from.
+    ///
+    /// Rows use double hashing (Kirsch & Mitzenmacher 2006): column_r = (lo + r·hi) mod width with lo, hi
+    /// the two halves of the mixed hash (hi forced odd), so a lookup costs one multiply-xorshift per item,
+    /// not one per row. Shared with the burst channels, which must hash exactly like this type.
     @inline(__always)
-    private func slot(_ hash: UInt64, row: Int) -> Int {
-        Self.slot(hash, row: row, width: width)
+    static func mix(_ hash: UInt64) -> UInt64 {
+        var x = hash ^ 0x9e37_79b9_7f4a_7c15
+        x ^= x >> 32; x = x &* 0xd6e8_feb8_6659_fd93; x ^= x >> 29
+        return x
     }
 
-    /// The counter index of `hash` in row `row` of a `width`-wide sketch (shared with the burst channels,
-    /// which keep two sketches interleaved and must hash exactly like this type).
+    /// The counter index of the item with mixed hash `mixed` (from ``mix(_:)``) in row `row` of a
+    /// `width`-wide sketch (width a power of two).
     @inline(__always)
-    static func slot(_ hash: UInt64, row: Int, width: Int) -> Int {
-        // Row r uses hash ⊕ (r + 1)·φ, then a multiply-xorshift finaliser: independent enough for
-        // count-min, and no table to load (a static array costs a retain per access).
-        var x = hash ^ (UInt64(row + 1) &* 0x9e37_79b9_7f4a_7c15)
-        x ^= x >> 32; x = x &* 0xd6e8_feb8_6659_fd93; x ^= x >> 29
-        return row * width + Int(truncatingIfNeeded: x & UInt64(width - 1))
+    static func slot(mixed: UInt64, row: Int, width: Int) -> Int {
+        let lo = UInt32(truncatingIfNeeded: mixed), hi = UInt32(truncatingIfNeeded: mixed >> 32) | 1
+        let column = Int(truncatingIfNeeded: lo &+ UInt32(truncatingIfNeeded: row) &* hi) & (width - 1)
+        return row * width + column
     }
 
     /// Adds `weight` (≥ 0) to the item with 64-bit hash `hash`. - Complexity: O(depth).
     @inline(__always)
     public mutating func add(_ hash: UInt64, weight: Float = 1) {
         let stored = Float(Double(weight) / scale)
+        let mixed = Self.mix(hash)
         for row in 0 ..< depth {
-            counters[slot(hash, row: row)] += stored
+            counters[Self.slot(mixed: mixed, row: row, width: width)] += stored
         }
     }
 
@@ -53,8 +59,9 @@ public struct CountMinSketch: Sendable, Equatable {
     @inline(__always)
     public func estimate(_ hash: UInt64) -> Float {
         var smallest = Float.infinity
+        let mixed = Self.mix(hash)
         for row in 0 ..< depth {
-            smallest = min(smallest, counters[slot(hash, row: row)])
+            smallest = min(smallest, counters[Self.slot(mixed: mixed, row: row, width: width)])
         }
         return Float(Double(smallest) * scale)
     }

@@ -2,6 +2,10 @@ import Foundation
 
 /// Sender-side (`from_…`, outgoing history, side 0) and receiver-side (`to_…`, incoming history, side 1)
 /// features and state updates of one account.
+///
+/// The row helpers are `mutating` even where they only read: `self` is then passed by address. As
+/// plain (borrowing) methods of this ~440-byte non-copyable struct each call copied all of `self` to
+/// the stack first.
 extension FeatureEngine {
     /// Prior weight of the mean/std shrinkage: 1e-4 of a transaction (0.01 % bias at one decayed tx).
     static let shrinkWeight: Float = 1e-4
@@ -16,16 +20,18 @@ extension FeatureEngine {
     /// while the state's `lastTime` is unchanged (same Δt, same factors).
     @inline(__always)
     @discardableResult
-    func writeSide(_ state: AccountState, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) -> SIMD4<Float> {
+    mutating func writeSide(_ statePointer: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) -> SIMD4<Float> {
+        let state = statePointer.pointee
         let elapsed = Float(max(0, now - state.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
         let count = side == 0 ? state.count.0 : state.count.1
         let mean = side == 0 ? state.mean.0 : state.mean.1
         let m2 = side == 0 ? state.m2.0 : state.m2.1
         let decayed = count * decay
-        let empty = count .<= 0
-        let variance = (m2 / count.replacing(with: 1, where: empty)).replacing(with: 0, where: empty .| (m2 .<= 0))
-        let std = variance.squareRoot()
+        // Lanes with no count or no spread have std 0. All vector operations: `SIMD4.squareRoot()`
+        // runs lane by lane through `sqrtf` and dragged the division and everything near it to scalar code.
+        let variance = (m2 / count).replacing(with: 0, where: (count .<= 0) .| (m2 .<= 0))
+        let std = _FeatureKernels.squareRoot(variance)
         let weight = decayed / (decayed + Self.shrinkWeight)
         let shrunkMean = mean * weight, shrunkStd = std * weight
         // With fewer than four half-lives lane 3 of the count logarithm is not reported: it carries the
@@ -43,7 +49,7 @@ extension FeatureEngine {
         let prior = state.txCounts[side]
         values[o + FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
         let flows = state.flows * decay[3]
-        let logs = _FeatureKernels.log1p(SIMD4(elapsed, flows[0], flows[1], state.distinct))
+        let logs = _FeatureKernels.log1p(SIMD4(elapsed, flows[0], flows[1], accounts.distinct(state)))
         values[o + FeatureLayout.sinceLast] = logs[0]
         values[o + FeatureLayout.flowRatio] = logs[1] - logs[2]
         values[o + FeatureLayout.distinct] = logs[3]
@@ -62,28 +68,32 @@ extension FeatureEngine {
     ///
     /// - Parameter decay: the factors ``writeSide(_:side:sample:now:into:at:)`` returned for this same
     ///   `state.lastTime` and `now`, or `nil` to compute them.
+    /// Works on the state in place through `state`: an `inout AccountState` argument made the optimiser
+    /// copy all 144 bytes out and back with two `memcpy` calls per side.
     @inline(__always)
-    func update(_ state: inout AccountState, side: Int, sample x: Float, amount: Float, now: Int64, decay known: SIMD4<Float>? = nil) {
-        let elapsed = Float(max(0, now - state.lastTime))
+    mutating func update(_ state: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, amount: Float, now: Int64, decay known: SIMD4<Float>? = nil) {
+        let lastTime = state.pointee.lastTime
+        let elapsed = Float(max(0, now - lastTime))
         if elapsed > 0 {
             let decay = known ?? _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
-            state.count.0 *= decay
-            state.count.1 *= decay
-            state.m2.0 *= decay
-            state.m2.1 *= decay
-            state.flows *= decay[3]
+            state.pointee.count.0 *= decay
+            state.pointee.count.1 *= decay
+            state.pointee.m2.0 *= decay
+            state.pointee.m2.1 *= decay
+            state.pointee.flows *= decay[3]
         }
         // Welford with w = c/(c + 1) formed from the decayed count itself: when c < 2^-24 the new count
         // rounds to 1 in Float, but w (and so the M2 increment δ²·w) stays accurate.
         if side == 0 {
-            Self.welford(count: &state.count.0, mean: &state.mean.0, m2: &state.m2.0, x: x)
-            state.flows[1] += max(amount, 0)
+            Self.welford(count: &state.pointee.count.0, mean: &state.pointee.mean.0, m2: &state.pointee.m2.0, x: x)
+            state.pointee.flows[1] += max(amount, 0)
+            if state.pointee.txCounts[0] != .max { state.pointee.txCounts[0] += 1 }
         } else {
-            Self.welford(count: &state.count.1, mean: &state.mean.1, m2: &state.m2.1, x: x)
-            state.flows[0] += max(amount, 0)
+            Self.welford(count: &state.pointee.count.1, mean: &state.pointee.mean.1, m2: &state.pointee.m2.1, x: x)
+            state.pointee.flows[0] += max(amount, 0)
+            if state.pointee.txCounts[1] != .max { state.pointee.txCounts[1] += 1 }
         }
-        if state.txCounts[side] != .max { state.txCounts[side] += 1 }
-        state.lastTime = max(state.lastTime, now)
+        state.pointee.lastTime = max(lastTime, now)
     }
 
     @inline(__always)
@@ -95,28 +105,28 @@ extension FeatureEngine {
         m2 += delta * delta * w
     }
 
-    /// Adds a counterparty to the account's HyperLogLog and refreshes the cached estimate when a register grew.
+    /// Adds a counterparty to the account's HyperLogLog and updates its Σ 2^−r and zero count when a
+    /// register grew (2^−new − 2^−old is exact, so is the sum while ranks differ by < 24).
     @inline(__always)
-    mutating func insertCounterparty(_ hash: UInt64, into account: UInt32, state: inout AccountState) {
+    mutating func insertCounterparty(_ hash: UInt64, into account: UInt32, state: UnsafeMutablePointer<AccountState>) {
         let m = accounts.registerCount
-        let base = Int(account) * m
-        if HyperLogLog.insert(hash, into: &accounts.registers, at: base, count: m) {
-            state.distinct = Float(HyperLogLog.estimate(accounts.registers, at: base, count: m))
-        }
+        guard let (old, new) = HyperLogLog.raise(hash, block: accounts.registers.pointer(Int(account) * m), count: m) else { return }
+        state.pointee.hyperLogLogSum += HyperLogLog.power(new) - HyperLogLog.power(old)
+        if old == 0 { state.pointee.hyperLogLogZeros -= 1 }
     }
 
     /// Remembers a received amount (ETH) for the pass-through feature; keeps the last two.
     @inline(__always)
-    static func recordReceived(_ state: inout AccountState, amount: Float, block: Int64) {
+    static func recordReceived(_ state: UnsafeMutablePointer<AccountState>, amount: Float, block: Int64) {
         guard amount > 0 else { return }
-        state.passAmount = SIMD2(amount, state.passAmount[0])
-        state.passBlock = SIMD2(UInt32(truncatingIfNeeded: block), state.passBlock[0])
+        state.pointee.passAmount = SIMD2(amount, state.pointee.passAmount[0])
+        state.pointee.passBlock = SIMD2(UInt32(truncatingIfNeeded: block), state.pointee.passBlock[0])
     }
 
     /// 1 − r / tolerance for the closest of the sender's last two received amounts within
     /// `passThroughBlocks` blocks, where r = |received − sent| / sent; 0 if none is within tolerance.
     @inline(__always)
-    func passThrough(_ state: AccountState, amount: Float, block: Int64) -> Float {
+    mutating func passThrough(_ state: AccountState, amount: Float, block: Int64) -> Float {
         guard amount > 0 else { return 0 }
         let now = UInt32(truncatingIfNeeded: block)
         let tolerance = Float(configuration.passThroughTolerance)

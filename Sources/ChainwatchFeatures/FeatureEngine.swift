@@ -68,13 +68,13 @@ public struct FeatureEngine: ~Copyable, Sendable {
         )
     }
 
-    /// Computes one feature row per transaction of `batch` into `features` (reset to `batch.count` rows),
+    /// Computes one feature row per transaction of `batch` into `features` (resized to `batch.count` rows),
     /// updating state after each row so each row sees only strictly earlier transactions.
     ///
     /// - Precondition: `features.dimensions == catalogue.names.count`; rows in event order.
     public mutating func process(_ batch: TxBatch, into features: inout FeatureMatrix) {
         precondition(features.dimensions == layout.dimensions, "feature matrix has the wrong number of columns")
-        features.reset(rows: batch.count)
+        features.resize(rows: batch.count) // every value of every row is written below
         lastFromIDs.removeAll(keepingCapacity: true)
         lastToIDs.removeAll(keepingCapacity: true)
         features.values.withUnsafeMutableBufferPointer { buffer in
@@ -110,19 +110,24 @@ public struct FeatureEngine: ~Copyable, Sendable {
         lastFromIDs.append(fromID)
         lastToIDs.append(toID)
 
-        let x = Float(log1p(max(amount, 0)))
+        // log1p of the amount, the gas price and the running mean gas price in one kernel call.
+        let logs = _FeatureKernels.log1p(SIMD4(Float(max(amount, 0)), Float(max(batch.gasPrice[row], 0)), Float(max(gasMean, 0)), 0))
+        let x = logs[0]
         let base = row * layout.dimensions
-        // Gather: each account's hot state is read once here and written back once below.
-        var fromState = accounts.states[Int(fromID)]
+        // Each account's state is read in place (no copy) before any of it is updated below.
+        let fromState = accounts.states.pointer(Int(fromID))
         let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base + layout.fromBase)
-        // The receiver's decay factors are reused in its update unless the sender's write-back moved
+        // The receiver's decay factors are reused in its update unless the sender's update moved
         // its lastTime (a self-transfer).
         var toDecay = SIMD4<Float>(repeating: 1)
         var toLastTime = Int64.min
         if hasTo {
-            let toBefore = accounts.states[Int(toID)]
-            toLastTime = toBefore.lastTime
+            let toBefore = accounts.states.pointer(Int(toID))
+            toLastTime = toBefore.pointee.lastTime
             toDecay = writeSide(toBefore, side: 1, sample: x, now: now, into: values, at: base + layout.toBase)
+        } else {
+            // A contract creation has no receiver: its receiver-side features are 0.
+            for k in 0 ..< layout.perSide { values[base + layout.toBase + k] = 0 }
         }
 
         // Per-transaction block.
@@ -130,12 +135,12 @@ public struct FeatureEngine: ~Copyable, Sendable {
         values[t + FeatureLayout.logAmount] = x
         values[t + FeatureLayout.roundness] = batch.valueRaw.withBytes(at: row) { AmountShape.roundness($0) }
         values[t + FeatureLayout.belowThreshold] = AmountShape.belowRoundThreshold(amount, band: configuration.thresholdBand)
-        values[t + FeatureLayout.passThrough] = passThrough(fromState, amount: Float(amount), block: block)
-        values[t + FeatureLayout.gasRatio] = gasRatio(Double(batch.gasPrice[row]), now: now)
+        values[t + FeatureLayout.passThrough] = passThrough(fromState.pointee, amount: Float(amount), block: block)
+        values[t + FeatureLayout.gasRatio] = gasRatio(logs[1] - logs[2], gas: Double(batch.gasPrice[row]), now: now)
         values[t + FeatureLayout.contractCreation] = hasTo ? 0 : 1
         values[t + FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
 
-        let hashes = BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash)
+        let hashes = BurstChannels.mixed(BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash))
         let active: SIMD4<Float> = hasTo ? SIMD4(1, 1, 1, 1) : SIMD4(0, 1, 0, 0)
         let weights = active * SIMD4(1, 1, 1, x)
         let (a, s) = bursts.estimates(hashes, lanes: active)
@@ -146,18 +151,16 @@ public struct FeatureEngine: ~Copyable, Sendable {
         values[t + FeatureLayout.burst + 2] = scores[2]
         values[t + FeatureLayout.burst + 3] = scores[3]
 
-        // Scatter: state updates, after every feature of the row is written. The receiver is read
-        // after the sender is written back, so a self-transfer sees its own send.
+        // State updates, after every feature of the row is written. The receiver is updated after the
+        // sender, so a self-transfer sees its own send.
         let sample = Float(amount)
-        update(&fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
-        if hasTo { insertCounterparty(toKey.mixedHash, into: fromID, state: &fromState) }
-        accounts.states[Int(fromID)] = fromState
+        update(fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
         if hasTo {
-            var toState = accounts.states[Int(toID)]
-            update(&toState, side: 1, sample: x, amount: sample, now: now, decay: toState.lastTime == toLastTime ? toDecay : nil)
-            insertCounterparty(fromKey.mixedHash, into: toID, state: &toState)
-            Self.recordReceived(&toState, amount: sample, block: block)
-            accounts.states[Int(toID)] = toState
+            insertCounterparty(toKey.mixedHash, into: fromID, state: fromState)
+            let toState = accounts.states.pointer(Int(toID))
+            update(toState, side: 1, sample: x, amount: sample, now: now, decay: toState.pointee.lastTime == toLastTime ? toDecay : nil)
+            insertCounterparty(fromKey.mixedHash, into: toID, state: toState)
+            Self.recordReceived(toState, amount: sample, block: block)
         }
         bursts.add(hashes, weights: weights)
     }
@@ -165,39 +168,32 @@ public struct FeatureEngine: ~Copyable, Sendable {
     /// Rows per warm-up chunk: enough independent misses in flight, few enough lines to stay in L1/L2.
     static let warmChunk = 16
 
-    /// Touches (reads only) every line the rows in `range` will need from earlier state; returns a
-    /// value derived from the loads so they are not optimised away.
+    /// Touches (reads only) every account line the rows in `range` will need from earlier state; returns
+    /// a value derived from the loads so they are not optimised away. (The burst sketch, 1 MiB by
+    /// default, stays cache-resident and is not touched.)
     @inline(__always)
-    private func warm(_ range: Range<Int>, of batch: TxBatch) -> UInt32 {
+    private mutating func warm(_ range: Range<Int>, of batch: TxBatch) -> UInt32 {
         var sink: UInt32 = 0
         batch.from.withUnsafeBufferPointer { from in
             batch.to.withUnsafeBufferPointer { to in
                 batch.flags.withUnsafeBufferPointer { flags in
-                    accounts.states.withUnsafeBufferPointer { states in
-                        accounts.registers.withUnsafeBufferPointer { registers in
-                            let stride = MemoryLayout<AccountState>.stride
-                            let m = accounts.registerCount
-                            @inline(__always) func touch(_ id: UInt32) {
-                                let index = Int(id)
-                                guard index < states.count, let base = states.baseAddress, let r = registers.baseAddress else { return }
-                                let raw = UnsafeRawPointer(base) + index * stride
-                                sink &+= raw.load(as: UInt32.self)
-                                sink &+= raw.load(fromByteOffset: 64, as: UInt32.self)
-                                sink &+= raw.load(fromByteOffset: stride - 4, as: UInt32.self)
-                                sink &+= UInt32(r[index * m]) &+ UInt32(r[index * m + m - 1])
-                            }
-                            for row in range {
-                                let fromKey = from[row], toKey = to[row]
-                                let hasTo = !flags[row].contains(.contractCreation)
-                                if let id = table.lookup(fromKey) { touch(id) }
-                                if hasTo, let id = table.lookup(toKey) { touch(id) }
-                                let hashes = BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash)
-                                sink &+= bursts.touch(hashes[1])
-                                if hasTo {
-                                    sink &+= bursts.touch(hashes[0]) &+ bursts.touch(hashes[2]) &+ bursts.touch(hashes[3])
-                                }
-                            }
-                        }
+                    let stride = MemoryLayout<AccountState>.stride
+                    let m = accounts.registerCount
+                    @inline(__always) func touch(_ id: UInt32) {
+                        let index = Int(id)
+                        guard index < accounts.states.count else { return }
+                        let raw = UnsafeRawPointer(accounts.states.pointer(index))
+                        sink &+= raw.load(as: UInt32.self)
+                        sink &+= raw.load(fromByteOffset: 64, as: UInt32.self)
+                        sink &+= raw.load(fromByteOffset: stride - 4, as: UInt32.self)
+                        let r = accounts.registers.pointer(index * m)
+                        sink &+= UInt32(r[0]) &+ UInt32(r[m - 1])
+                    }
+                    for row in range {
+                        let fromKey = from[row], toKey = to[row]
+                        let hasTo = !flags[row].contains(.contractCreation)
+                        if let id = table.lookup(fromKey) { touch(id) }
+                        if hasTo, let id = table.lookup(toKey) { touch(id) }
                     }
                 }
             }
@@ -212,10 +208,11 @@ public struct FeatureEngine: ~Copyable, Sendable {
         return id
     }
 
-    /// log1p(gas) − log1p(decayed mean gas of earlier transactions); 0 for the first transaction.
+    /// log1p(gas) − log1p(decayed mean gas of earlier transactions) (`logRatio`, computed by the caller
+    /// from the mean before this call); 0 for the first transaction. Then folds `gas` into the mean.
     @inline(__always)
-    private mutating func gasRatio(_ gas: Double, now: Int64) -> Float {
-        let feature = gasCount > 0 ? Float(log1p(max(gas, 0)) - log1p(max(gasMean, 0))) : 0
+    private mutating func gasRatio(_ logRatio: Float, gas: Double, now: Int64) -> Float {
+        let feature = gasCount > 0 ? logRatio : 0
         if gasTime != .min, now > gasTime {
             gasCount *= exp2(-Double(now - gasTime) / configuration.gasHalfLife)
         }

@@ -28,6 +28,15 @@ public struct HyperLogLog: Sendable, Equatable {
     @inline(__always)
     @discardableResult
     public static func insert(_ hash: UInt64, into registers: inout [UInt8], at base: Int, count: Int) -> Bool {
+        precondition(base >= 0 && base + count <= registers.count, "register block out of range")
+        return registers.withUnsafeMutableBufferPointer { raise(hash, block: $0.baseAddress! + base, count: count) != nil }
+    }
+
+    /// Like ``insert(_:into:at:count:)`` on the `count` registers at `block`, returning the grown register's
+    /// old and new rank (or `nil`), so a caller can keep Σ 2^−r and the zero count up to date instead of
+    /// rescanning the block.
+    @inline(__always)
+    static func raise(_ hash: UInt64, block: UnsafeMutablePointer<UInt8>, count: Int) -> (old: UInt8, new: UInt8)? {
         // A second finaliser so the register choice is independent of hash-table and sketch slots.
         var h = hash ^ 0x5851_f42d_4c95_7f2d
         h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33
@@ -35,23 +44,31 @@ public struct HyperLogLog: Sendable, Equatable {
         let index = Int(truncatingIfNeeded: h >> UInt64(64 - bits))
         let rest = (h << UInt64(bits)) | (1 << UInt64(bits - 1)) // guard bit bounds the rank
         let rank = UInt8(rest.leadingZeroBitCount + 1)
-        if registers[base + index] < rank {
-            registers[base + index] = rank
-            return true
+        let old = block[index]
+        guard old < rank else { return nil }
+        block[index] = rank
+        return (old, rank)
+    }
+
+    /// 2^−r, exact (the float bit pattern (127 − r) << 23; ranks are at most 65).
+    @inline(__always)
+    static func power(_ rank: UInt8) -> Float { Float(bitPattern: (127 &- UInt32(rank)) &<< 23) }
+
+    /// The bias constant α_m of an m-register sketch.
+    static func alpha(registerCount count: Int) -> Double {
+        switch count {
+        case 16: 0.673
+        case 32: 0.697
+        case 64: 0.709
+        default: 0.7213 / (1 + 1.079 / Double(count))
         }
-        return false
     }
 
     /// The HyperLogLog estimate with the small-range (linear counting) correction.
     /// - Complexity: O(count), 16 registers per SIMD step (exact: every 2^−r is a power of two).
     public static func estimate(_ registers: [UInt8], at base: Int, count: Int) -> Double {
         let m = Double(count)
-        let alpha: Double = switch count {
-        case 16: 0.673
-        case 32: 0.697
-        case 64: 0.709
-        default: 0.7213 / (1 + 1.079 / m)
-        }
+        let alpha = Self.alpha(registerCount: count)
         // Fast path, same result: every zero register adds exactly 1 to the sum (and the Float sum is
         // monotone in its terms), so sum ≥ zeros and raw ≤ α·m²/zeros. When that bound is already
         // ≤ 2.5·m the linear-counting branch below is taken whatever the other registers hold.

@@ -37,6 +37,21 @@ struct KernelTests {
         }
     }
 
+    @Test func squareRootMatchesScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 5)
+        var output: [Float] = []
+        for length in 0 ... 67 {
+            var input = (0 ..< length).map { i in Float.random(in: 0 ... 1, using: &rng) * pow(10, Float(i % 60 - 30)) }
+            if length > 3 { input[0] = 0; input[1] = -2; input[2] = .leastNormalMagnitude; input[3] = 3e38 }
+            _FeatureKernels.squareRoot(input, into: &output)
+            #expect(output.count == length)
+            for (x, y) in zip(input, output) {
+                let expected = x > 0 ? Foundation.sqrt(Double(x)) : 0
+                #expect(abs(Double(y) - expected) <= 4e-7 * expected, "x = \(x)")
+            }
+        }
+    }
+
     @Test func hyperLogLogSumsMatchScalarForEveryLength() {
         var rng = SeededGenerator(seed: 6)
         for blocks in 0 ... 67 {
