@@ -77,7 +77,7 @@ public struct AccountKey: Hashable, Sendable, Comparable {
     }
 
     /// A well-mixed 64-bit hash for open addressing and sketches.
-    @inlinable
+    @inlinable @inline(__always)
     public var mixedHash: UInt64 {
         var h = high ^ (middle &* 0x9e37_79b9_7f4a_7c15) ^ (UInt64(low) &* 0xc2b2_ae3d_27d4_eb4f)
         h ^= h >> 31

@@ -3,9 +3,53 @@
 enum AmountShape {
     /// Trailing zeros of the decimal base-unit string divided by its digit count, in [0, 1):
     /// `1000000000000000000` (1 ETH) → 18/19 ≈ 0.947, `1642894143` → 0. 0 for `0`, empty or non-digit text.
+    ///
+    /// Eight bytes per step (SWAR) for strings of eight bytes or more; ``scalarRoundness(_:)`` is the
+    /// plain definition (used below eight bytes, and by the tests as the reference).
     /// - Complexity: O(digits), no allocation.
     @inline(__always)
     static func roundness(_ digits: UnsafeBufferPointer<UInt8>) -> Float {
+        let n = digits.count
+        guard n >= 8, let base = digits.baseAddress else { return scalarRoundness(digits) }
+        let raw = UnsafeRawPointer(base)
+        @inline(__always) func word(_ offset: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+        // Every byte a digit: high nibble 3, and low nibble + 6 does not carry (low nibble ≤ 9).
+        @inline(__always) func allDigits(_ w: UInt64) -> Bool {
+            (w & 0xf0f0_f0f0_f0f0_f0f0) == 0x3030_3030_3030_3030
+                && ((w & 0x0f0f_0f0f_0f0f_0f0f) &+ 0x0606_0606_0606_0606) & 0xf0f0_f0f0_f0f0_f0f0 == 0
+        }
+        var offset = 0
+        while offset + 8 < n {
+            guard allDigits(word(offset)) else { return 0 }
+            offset += 8
+        }
+        guard allDigits(word(n - 8)) else { return 0 }
+        // Bytes equal to "0" become zero bytes; the string's first byte is the word's lowest.
+        let zero: UInt64 = 0x3030_3030_3030_3030
+        var leading = 0
+        while leading + 8 <= n {
+            let x = word(leading) ^ zero
+            if x != 0 { leading += x.trailingZeroBitCount / 8; break }
+            leading += 8
+        }
+        while leading < n, digits[leading] == UInt8(ascii: "0") { leading += 1 }
+        let significant = n - leading
+        guard significant > 0 else { return 0 }
+        // The first significant digit is not "0", so counting stops there.
+        var trailing = 0
+        while n - trailing - 8 >= 0 {
+            let x = word(n - trailing - 8) ^ zero
+            if x != 0 { trailing += x.leadingZeroBitCount / 8; break }
+            trailing += 8
+        }
+        if n - trailing - 8 < 0 {
+            while n - trailing - 1 > leading, digits[n - trailing - 1] == UInt8(ascii: "0") { trailing += 1 }
+        }
+        return Float(trailing) / Float(significant)
+    }
+
+    /// The plain definition of ``roundness(_:)``, byte by byte.
+    static func scalarRoundness(_ digits: UnsafeBufferPointer<UInt8>) -> Float {
         var start = 0
         while start < digits.count, digits[start] == UInt8(ascii: "0") { start += 1 }
         let significant = digits.count - start

@@ -23,6 +23,8 @@ struct BurstChannels: ~Copyable {
     private var counters: _Column<SIMD2<Float>>
     private var currentScale = 1.0
     private var totalScale = 1.0
+    /// 1 / (currentScale, totalScale), updated with them (adds multiply, as ``CountMinSketch`` does).
+    private var inverseScales = SIMD2<Double>(1, 1)
     private let width: Int
     private let depth: Int
     /// Effective number of ticks seen (decayed).
@@ -55,6 +57,7 @@ struct BurstChannels: ~Copyable {
         currentScale *= alpha
         totalScale *= beta
         if currentScale < 1e-30 || totalScale < 1e-30 { renormalize() }
+        inverseScales = SIMD2(1 / currentScale, 1 / totalScale)
         ticks = ticks * beta + (1 - beta) / (1 - totalDecay)
         lastBlock = block
     }
@@ -137,10 +140,10 @@ struct BurstChannels: ~Copyable {
     @inline(__always)
     mutating func add(_ mixed: SIMD4<UInt64>, weights: SIMD4<Float>) {
         let c = counters.pointer(0), width = width, depth = depth
-        let currentScale = currentScale, totalScale = totalScale
+        let inverseScales = inverseScales
         @inline(__always) func add(_ hash: UInt64, _ weight: Float) {
             let weight = Double(weight)
-            let stored = SIMD2(Float(weight / currentScale), Float(weight / totalScale))
+            let stored = SIMD2(Float(weight * inverseScales.x), Float(weight * inverseScales.y))
             for row in 0 ..< depth {
                 c[CountMinSketch.slot(mixed: hash, row: row, width: width)] += stored
             }

@@ -42,18 +42,18 @@ extension FeatureEngine {
         // Constant lane indices: a lane read with a loop index spills the vector through the stack.
         let lanes = layout.halfLifeCount
         values.writeLane(logCount, shrunkMean, shrunkStd, lane: 0, at: offset)
-        if lanes > 1 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 1, at: offset + 3) }
-        if lanes > 2 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 2, at: offset + 6) }
-        if lanes > 3 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 3, at: offset + 9) }
-        let o = offset + 3 * layout.halfLifeCount
+        if lanes > 1 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 1, at: offset &+ 3) }
+        if lanes > 2 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 2, at: offset &+ 6) }
+        if lanes > 3 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 3, at: offset &+ 9) }
+        let o = offset &+ 3 &* layout.halfLifeCount
         let prior = state.txCounts[side]
-        values[o + FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
+        values[o &+ FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
         let flows = state.flows * decay[3]
         let logs = _FeatureKernels.log1p(SIMD4(elapsed, flows[0], flows[1], accounts.distinct(state)))
-        values[o + FeatureLayout.sinceLast] = logs[0]
-        values[o + FeatureLayout.flowRatio] = logs[1] - logs[2]
-        values[o + FeatureLayout.distinct] = logs[3]
-        values[o + FeatureLayout.age] = spareLane ? logCount[3] : log1p(age)
+        values[o &+ FeatureLayout.sinceLast] = logs[0]
+        values[o &+ FeatureLayout.flowRatio] = logs[1] - logs[2]
+        values[o &+ FeatureLayout.distinct] = logs[3]
+        values[o &+ FeatureLayout.age] = spareLane ? logCount[3] : log1p(age)
         return decay
     }
 

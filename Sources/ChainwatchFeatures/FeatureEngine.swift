@@ -77,6 +77,8 @@ public struct FeatureEngine: ~Copyable, Sendable {
         features.resize(rows: batch.count) // every value of every row is written below
         lastFromIDs.removeAll(keepingCapacity: true)
         lastToIDs.removeAll(keepingCapacity: true)
+        lastFromIDs.reserveCapacity(batch.count)
+        lastToIDs.reserveCapacity(batch.count)
         features.values.withUnsafeMutableBufferPointer { buffer in
             let writer = _RowWriter(buffer)
             // Rows go in chunks: a read-only pass first loads the chunk's table slots, keys, account
@@ -113,10 +115,10 @@ public struct FeatureEngine: ~Copyable, Sendable {
         // log1p of the amount, the gas price and the running mean gas price in one kernel call.
         let logs = _FeatureKernels.log1p(SIMD4(Float(max(amount, 0)), Float(max(batch.gasPrice[row], 0)), Float(max(gasMean, 0)), 0))
         let x = logs[0]
-        let base = row * layout.dimensions
+        let base = row &* layout.dimensions
         // Each account's state is read in place (no copy) before any of it is updated below.
         let fromState = accounts.states.pointer(Int(fromID))
-        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base + layout.fromBase)
+        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base &+ layout.fromBase)
         // The receiver's decay factors are reused in its update unless the sender's update moved
         // its lastTime (a self-transfer).
         var toDecay = SIMD4<Float>(repeating: 1)
@@ -124,32 +126,32 @@ public struct FeatureEngine: ~Copyable, Sendable {
         if hasTo {
             let toBefore = accounts.states.pointer(Int(toID))
             toLastTime = toBefore.pointee.lastTime
-            toDecay = writeSide(toBefore, side: 1, sample: x, now: now, into: values, at: base + layout.toBase)
+            toDecay = writeSide(toBefore, side: 1, sample: x, now: now, into: values, at: base &+ layout.toBase)
         } else {
             // A contract creation has no receiver: its receiver-side features are 0.
-            for k in 0 ..< layout.perSide { values[base + layout.toBase + k] = 0 }
+            for k in 0 ..< layout.perSide { values[base &+ layout.toBase &+ k] = 0 }
         }
 
         // Per-transaction block.
-        let t = base + layout.txBase
-        values[t + FeatureLayout.logAmount] = x
-        values[t + FeatureLayout.roundness] = batch.valueRaw.withBytes(at: row) { AmountShape.roundness($0) }
-        values[t + FeatureLayout.belowThreshold] = AmountShape.belowRoundThreshold(amount, band: configuration.thresholdBand)
-        values[t + FeatureLayout.passThrough] = passThrough(fromState.pointee, amount: Float(amount), block: block)
-        values[t + FeatureLayout.gasRatio] = gasRatio(logs[1] - logs[2], gas: Double(batch.gasPrice[row]), now: now)
-        values[t + FeatureLayout.contractCreation] = hasTo ? 0 : 1
-        values[t + FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
+        let t = base &+ layout.txBase
+        values[t &+ FeatureLayout.logAmount] = x
+        values[t &+ FeatureLayout.roundness] = batch.valueRaw.withBytes(at: row) { AmountShape.roundness($0) }
+        values[t &+ FeatureLayout.belowThreshold] = AmountShape.belowRoundThreshold(amount, band: configuration.thresholdBand)
+        values[t &+ FeatureLayout.passThrough] = passThrough(fromState.pointee, amount: Float(amount), block: block)
+        values[t &+ FeatureLayout.gasRatio] = gasRatio(logs[1] - logs[2], gas: Double(batch.gasPrice[row]), now: now)
+        values[t &+ FeatureLayout.contractCreation] = hasTo ? 0 : 1
+        values[t &+ FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
 
         let hashes = BurstChannels.mixed(BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash))
         let active: SIMD4<Float> = hasTo ? SIMD4(1, 1, 1, 1) : SIMD4(0, 1, 0, 0)
         let weights = active * SIMD4(1, 1, 1, x)
         let (a, s) = bursts.estimates(hashes, lanes: active)
-        values[t + FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
+        values[t &+ FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
         let scores = bursts.scores(current: a, total: s, weights: weights)
-        values[t + FeatureLayout.burst] = scores[0]
-        values[t + FeatureLayout.burst + 1] = scores[1]
-        values[t + FeatureLayout.burst + 2] = scores[2]
-        values[t + FeatureLayout.burst + 3] = scores[3]
+        values[t &+ FeatureLayout.burst] = scores[0]
+        values[t &+ FeatureLayout.burst &+ 1] = scores[1]
+        values[t &+ FeatureLayout.burst &+ 2] = scores[2]
+        values[t &+ FeatureLayout.burst &+ 3] = scores[3]
 
         // State updates, after every feature of the row is written. The receiver is updated after the
         // sender, so a self-transfer sees its own send.

@@ -2,8 +2,8 @@
 ///
 /// Wraps the matrix buffer for the duration of one `withUnsafeMutableBufferPointer` call and must not
 /// escape it. Writing through it skips the array's uniqueness check on each of the ~40 stores per row
-/// (no change above benchmark noise, but it keeps the row loop free of array bookkeeping). Indices are
-/// checked in debug builds.
+/// and keeps the row loop free of array bookkeeping; callers form indices with wrapping arithmetic
+/// (they are small offsets into one row). Indices are checked in debug builds.
 struct _RowWriter {
     private let base: UnsafeMutablePointer<Float>?
     private let count: Int
@@ -17,11 +17,11 @@ struct _RowWriter {
     subscript(index: Int) -> Float {
         get {
             assert(index >= 0 && index < count, "feature index out of range")
-            return base![index]
+            return base.unsafelyUnwrapped[index]
         }
         nonmutating set {
             assert(index >= 0 && index < count, "feature index out of range")
-            base![index] = newValue
+            base.unsafelyUnwrapped[index] = newValue
         }
     }
 
@@ -29,7 +29,7 @@ struct _RowWriter {
     @inline(__always)
     func writeLane(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, lane: Int, at index: Int) {
         self[index] = a[lane]
-        self[index + 1] = b[lane]
-        self[index + 2] = c[lane]
+        self[index &+ 1] = b[lane]
+        self[index &+ 2] = c[lane]
     }
 }

@@ -52,6 +52,26 @@ struct KernelTests {
         }
     }
 
+    @Test func roundnessMatchesScalarForEveryLength() {
+        var rng = SeededGenerator(seed: 9)
+        let alphabet = Array("0000000123456789".utf8) + [UInt8(ascii: "x"), UInt8(ascii: "/"), UInt8(ascii: ":")]
+        for length in 0 ... 40 {
+            for trial in 0 ..< 200 {
+                var bytes = (0 ..< length).map { _ in alphabet[Int.random(in: 0 ..< 16, using: &rng)] }
+                // Runs of leading / trailing zeros of every size, and an occasional non-digit anywhere.
+                let lead = Int.random(in: 0 ... length, using: &rng), trail = Int.random(in: 0 ... length, using: &rng)
+                for k in 0 ..< lead { bytes[k] = UInt8(ascii: "0") }
+                for k in 0 ..< trail { bytes[length - 1 - k] = UInt8(ascii: "0") }
+                if trial % 7 == 0, length > 0 { bytes[Int.random(in: 0 ..< length, using: &rng)] = alphabet[16 + trial % 3] }
+                bytes.withUnsafeBufferPointer { digits in
+                    #expect(AmountShape.roundness(digits) == AmountShape.scalarRoundness(digits), "\(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+        }
+        let ether = Array("1000000000000000000".utf8)
+        ether.withUnsafeBufferPointer { #expect(AmountShape.roundness($0) == Float(18) / 19) }
+    }
+
     @Test func hyperLogLogSumsMatchScalarForEveryLength() {
         var rng = SeededGenerator(seed: 6)
         for blocks in 0 ... 67 {
