@@ -12,13 +12,13 @@ import Foundation
 /// α instead of a reset) and the totals by `totalDecay`; the effective tick count follows the same decay
 /// (t ← t·β + 1 per tick), so s/t stays the decayed mean per tick and memory stays bounded.
 ///
-/// Layout: two count-min sketches (current, total), 4× as wide as configured so the four channels
-/// (separated by a per-lane hash salt) keep the collision rate of four separate sketches, stored
+/// Layout: per channel, two count-min sketches (current, total) of the configured size, stored
 /// **interleaved** — one `SIMD2<Float>` (current, total) per counter — so a lookup touches one cache
 /// line for both, and each keeps its own lazy scale exactly like ``CountMinSketch`` (the tests compare
-/// against two plain `CountMinSketch`es).
+/// against eight plain `CountMinSketch`es). Each (row, channel) pair owns its own run of `width` counters,
+/// so channels never share a counter and one visit per counter can both read the estimate and add.
 ///
-///     counters: [ (cur, tot) | (cur, tot) | … ]   depth rows × 4·width, value = stored · scale
+///     counters: [ row 0: ch 0 | ch 1 | ch 2 | ch 3 ][ row 1: … ]   each ch run = width × (cur, tot)
 struct BurstChannels: ~Copyable {
     private var counters: _Column<SIMD2<Float>>
     private var currentScale = 1.0
@@ -34,10 +34,10 @@ struct BurstChannels: ~Copyable {
     let totalDecay: Double
 
     init(configuration: FeatureConfiguration) {
-        width = 4 * configuration.sketchWidth
+        width = configuration.sketchWidth
         depth = configuration.sketchDepth
-        counters = _Column(capacity: width * depth)
-        counters.append(repeating: .zero, count: width * depth)
+        counters = _Column(capacity: 4 * width * depth)
+        counters.append(repeating: .zero, count: 4 * width * depth)
         currentDecay = configuration.burstCurrentDecay
         totalDecay = configuration.burstTotalDecay
     }
@@ -94,39 +94,41 @@ struct BurstChannels: ~Copyable {
     }
 
     /// ``CountMinSketch/mix(_:)`` of each channel hash: computed once per transaction and shared by
-    /// ``estimates(_:lanes:)`` and ``add(_:weights:)``.
+    /// the lookups of ``observe(_:lanes:weights:)``.
     @inline(__always)
     static func mixed(_ hashes: SIMD4<UInt64>) -> SIMD4<UInt64> {
         SIMD4(CountMinSketch.mix(hashes[0]), CountMinSketch.mix(hashes[1]), CountMinSketch.mix(hashes[2]), CountMinSketch.mix(hashes[3]))
     }
 
-    /// Current-tick and total estimates per active lane (channel hashes ``mixed(_:)``), before this
-    /// transaction is added.
+    /// Current-tick and total estimates per active lane (channel hashes ``mixed(_:)``) from before
+    /// this transaction, which is then added to every lane with a non-zero weight.
     ///
-    /// Lanes are unrolled with constant indices (a lane read with a loop index spills the vector
-    /// through the stack).
+    /// One visit per counter: a channel's counters are its own, so adding one channel before reading
+    /// the next gives the same estimates as reading all four first. Lanes are unrolled with constant
+    /// indices (a lane read with a loop index spills the vector through the stack).
     @inline(__always)
-    mutating func estimates(_ mixed: SIMD4<UInt64>, lanes: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
+    mutating func observe(_ mixed: SIMD4<UInt64>, lanes: SIMD4<Float>, weights: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
         let c = counters.pointer(0), width = width, depth = depth
-        @inline(__always) func smallest(_ hash: UInt64) -> SIMD2<Float> {
+        let scales = SIMD2(currentScale, totalScale), inverse = inverseScales
+        @inline(__always) func visit(_ channel: Int, _ hash: UInt64, _ weight: Float) -> SIMD2<Float> {
+            let w = Double(weight)
+            let stored = SIMD2(Float(w * inverse.x), Float(w * inverse.y))
             // Per component with `Swift.min`: the generic `pointwiseMin` is an out-of-line call here.
             var current = Float.infinity, total = Float.infinity
             for row in 0 ..< depth {
-                let counter = c[CountMinSketch.slot(mixed: hash, row: row, width: width)]
-                current = Swift.min(current, counter.x)
-                total = Swift.min(total, counter.y)
+                let counter = c + ((row &* 4 &+ channel) &* width &+ CountMinSketch.column(mixed: hash, row: row, width: width))
+                let value = counter.pointee
+                current = Swift.min(current, value.x)
+                total = Swift.min(total, value.y)
+                if weight > 0 { counter.pointee = value + stored }
             }
-            return SIMD2(current, total)
-        }
-        let scales = SIMD2(currentScale, totalScale)
-        @inline(__always) func scaled(_ m: SIMD2<Float>) -> SIMD2<Float> {
-            SIMD2(Float(Double(m.x) * scales.x), Float(Double(m.y) * scales.y))
+            return SIMD2(Float(Double(current) * scales.x), Float(Double(total) * scales.y))
         }
         var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
-        if lanes[0] != 0 { let m = scaled(smallest(mixed[0])); a[0] = m.x; s[0] = m.y }
-        if lanes[1] != 0 { let m = scaled(smallest(mixed[1])); a[1] = m.x; s[1] = m.y }
-        if lanes[2] != 0 { let m = scaled(smallest(mixed[2])); a[2] = m.x; s[2] = m.y }
-        if lanes[3] != 0 { let m = scaled(smallest(mixed[3])); a[3] = m.x; s[3] = m.y }
+        if lanes[0] != 0 { let m = visit(0, mixed[0], weights[0]); a[0] = m.x; s[0] = m.y }
+        if lanes[1] != 0 { let m = visit(1, mixed[1], weights[1]); a[1] = m.x; s[1] = m.y }
+        if lanes[2] != 0 { let m = visit(2, mixed[2], weights[2]); a[2] = m.x; s[2] = m.y }
+        if lanes[3] != 0 { let m = visit(3, mixed[3], weights[3]); a[3] = m.x; s[3] = m.y }
         return (a, s)
     }
 
@@ -134,25 +136,6 @@ struct BurstChannels: ~Copyable {
     @inline(__always)
     func scores(current a: SIMD4<Float>, total s: SIMD4<Float>, weights: SIMD4<Float>) -> SIMD4<Float> {
         _FeatureKernels.log1p(_FeatureKernels.midasScore(current: a + weights, total: s + weights, ticks: Float(ticks)))
-    }
-
-    /// Adds the transaction (channel hashes ``mixed(_:)``) to every lane with a non-zero weight.
-    @inline(__always)
-    mutating func add(_ mixed: SIMD4<UInt64>, weights: SIMD4<Float>) {
-        let c = counters.pointer(0), width = width, depth = depth
-        let inverseScales = inverseScales
-        @inline(__always) func add(_ hash: UInt64, _ weight: Float) {
-            let weight = Double(weight)
-            let stored = SIMD2(Float(weight * inverseScales.x), Float(weight * inverseScales.y))
-            for row in 0 ..< depth {
-                c[CountMinSketch.slot(mixed: hash, row: row, width: width)] += stored
-            }
-        }
-        let w0 = weights[0], w1 = weights[1], w2 = weights[2], w3 = weights[3]
-        if w0 > 0 { add(mixed[0], w0) }
-        if w1 > 0 { add(mixed[1], w1) }
-        if w2 > 0 { add(mixed[2], w2) }
-        if w3 > 0 { add(mixed[3], w3) }
     }
 
     var memoryBytes: Int { counters.capacity * MemoryLayout<SIMD2<Float>>.stride }

@@ -43,9 +43,14 @@ public struct CountMinSketch: Sendable, Equatable {
     /// `width`-wide sketch (width a power of two).
     @inline(__always)
     static func slot(mixed: UInt64, row: Int, width: Int) -> Int {
+        row * width + column(mixed: mixed, row: row, width: width)
+    }
+
+    /// The column (0 ..< width) of the item with mixed hash `mixed` in row `row`.
+    @inline(__always)
+    static func column(mixed: UInt64, row: Int, width: Int) -> Int {
         let lo = UInt32(truncatingIfNeeded: mixed), hi = UInt32(truncatingIfNeeded: mixed >> 32) | 1
-        let column = Int(truncatingIfNeeded: lo &+ UInt32(truncatingIfNeeded: row) &* hi) & (width - 1)
-        return row * width + column
+        return Int(truncatingIfNeeded: lo &+ UInt32(truncatingIfNeeded: row) &* hi) & (width - 1)
     }
 
     /// Adds `weight` (≥ 0) to the item with 64-bit hash `hash`. - Complexity: O(depth).

@@ -145,7 +145,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let hashes = BurstChannels.mixed(BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash))
         let active: SIMD4<Float> = hasTo ? SIMD4(1, 1, 1, 1) : SIMD4(0, 1, 0, 0)
         let weights = active * SIMD4(1, 1, 1, x)
-        let (a, s) = bursts.estimates(hashes, lanes: active)
+        let (a, s) = bursts.observe(hashes, lanes: active, weights: weights)
         values[t &+ FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
         let scores = bursts.scores(current: a, total: s, weights: weights)
         values[t &+ FeatureLayout.burst] = scores[0]
@@ -164,7 +164,6 @@ public struct FeatureEngine: ~Copyable, Sendable {
             insertCounterparty(fromKey.mixedHash, into: toID, state: toState)
             Self.recordReceived(toState, amount: sample, block: block)
         }
-        bursts.add(hashes, weights: weights)
     }
 
     /// Rows per warm-up chunk: enough independent misses in flight, few enough lines to stay in L1/L2.

@@ -30,10 +30,10 @@ struct ReferenceFeatures {
     init(_ config: FeatureConfiguration) {
         self.config = config
         lanes = config.halfLives + [config.historyHalfLife]
-        // The engine keeps the four channels in one 4×-wide sketch per clock, salted per channel.
-        let sketch = CountMinSketch(width: 4 * config.sketchWidth, depth: config.sketchDepth)
-        current = Array(repeating: sketch, count: 1)
-        total = Array(repeating: sketch, count: 1)
+        // One sketch per channel and clock (the engine interleaves them in one array).
+        let sketch = CountMinSketch(width: config.sketchWidth, depth: config.sketchDepth)
+        current = Array(repeating: sketch, count: 4)
+        total = Array(repeating: sketch, count: 4)
     }
 
     func decay(_ elapsed: Double, lane: Int) -> Double { elapsed > 0 ? exp2(-elapsed / lanes[lane]) : 1 }
@@ -44,7 +44,7 @@ struct ReferenceFeatures {
         if let last = lastBlock {
             if tx.blockNumber > last {
                 let blocks = Double(tx.blockNumber - last)
-                for c in 0 ..< 1 {
+                for c in 0 ..< 4 {
                     current[c].decay(by: pow(config.burstCurrentDecay, blocks))
                     total[c].decay(by: pow(config.burstTotalDecay, blocks))
                 }
@@ -86,8 +86,8 @@ struct ReferenceFeatures {
         row.append(hasTo && edgeTotal == 0 ? 1 : 0)
         for c in 0 ..< 4 {
             guard weights[c] > 0 || (hasTo && c == 3) else { row.append(0); continue }
-            let a = Double(current[0].estimate(hashes[c])) + weights[c]
-            let s = Double(total[0].estimate(hashes[c])) + weights[c]
+            let a = Double(current[c].estimate(hashes[c])) + weights[c]
+            let s = Double(total[c].estimate(hashes[c])) + weights[c]
             let score = ticks > 1 && s > 0 ? (a - s / ticks) * (a - s / ticks) * ticks * ticks / (s * (ticks - 1)) : 0
             row.append(log1p(score))
         }
@@ -104,8 +104,8 @@ struct ReferenceFeatures {
             }
         }
         for c in 0 ..< 4 where weights[c] > 0 {
-            current[0].add(hashes[c], weight: Float(weights[c]))
-            total[0].add(hashes[c], weight: Float(weights[c]))
+            current[c].add(hashes[c], weight: Float(weights[c]))
+            total[c].add(hashes[c], weight: Float(weights[c]))
         }
         return row
     }
