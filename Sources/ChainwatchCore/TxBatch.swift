@@ -1,14 +1,17 @@
 /// Per-row flags of a transaction.
 public struct TxFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    // Inlinable computed constants, not stored `static let`s: a stored one is reached through a
+    // lazy-initialisation accessor call from other modules, several times per row in the hot loops.
 
     /// `to_address` was empty: the transaction deploys a contract and has no receiver.
-    public static let contractCreation = TxFlags(rawValue: 1 << 0)
+    @inlinable public static var contractCreation: TxFlags { TxFlags(rawValue: 1 << 0) }
     /// `input` carries call data (anything beyond `0x`).
-    public static let hasInput = TxFlags(rawValue: 1 << 1)
+    @inlinable public static var hasInput: TxFlags { TxFlags(rawValue: 1 << 1) }
     /// Arrived after the reorder window had already passed its block; processed at the watermark's time.
-    public static let late = TxFlags(rawValue: 1 << 2)
+    @inlinable public static var late: TxFlags { TxFlags(rawValue: 1 << 2) }
 }
 
 /// A batch of transactions as columns (struct of arrays): the unit every stage passes on.
@@ -51,8 +54,8 @@ public struct TxBatch: Sendable, Equatable {
         if capacity > 0 { reserveCapacity(capacity) }
     }
 
-    public var count: Int { blockNumber.count }
-    public var isEmpty: Bool { blockNumber.isEmpty }
+    @inlinable public var count: Int { blockNumber.count }
+    @inlinable public var isEmpty: Bool { blockNumber.isEmpty }
 
     public mutating func reserveCapacity(_ rows: Int) {
         blockNumber.reserveCapacity(rows)
