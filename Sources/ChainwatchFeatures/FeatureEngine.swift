@@ -82,7 +82,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         features.values.withUnsafeMutableBufferPointer { buffer in
             let writer = _RowWriter(buffer)
             // Rows go in chunks: a read-only pass first loads the chunk's table slots, keys, account
-            // state and sketch counters (independent loads, so their cache misses overlap), then the
+            // state and HyperLogLog registers (independent loads, so their cache misses overlap), then the
             // stateful pass runs on warm lines. The warm-up changes no state.
             var start = 0
             while start < batch.count {
