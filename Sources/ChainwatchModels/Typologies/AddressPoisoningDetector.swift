@@ -32,19 +32,27 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         public init() {}
     }
 
+    /// One remembered real transfer of an account: its counterparty and time, and the stored transaction.
+    struct Counterparty: Sendable {
+        var key: AccountKey
+        var time: Int64
+        var ref: UInt32
+    }
+
     struct Recent: Sendable {
-        /// The real counterparty of each entry is whichever side of the transfer is not this account.
-        var transfers: [_TxRef] = []
-        /// The real counterparty of `transfers[i]`, kept apart so the per-row lookup scans 24-byte keys.
-        var counterparties: [AccountKey] = []
+        /// Oldest first; the real counterparty of each entry is whichever side is not this account.
+        var counterparties = _ListArena<Counterparty>.List()
         var lastTime: Int64
     }
 
     public let name = "address_poisoning"
     public let configuration: Configuration
-    private var recent: [_AccountSlot: Recent] = [:]
+    private var recent = _SlotTable<AccountKey, Recent>()
+    private var lists = _ListArena<Counterparty>(filler: Counterparty(key: .none, time: 0, ref: 0))
+    private var refs = _TxRefPool()
     private var sweeps: _SweepSchedule
     private let digits: Int
+    private var prefetchSink: UInt64 = 0
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -57,27 +65,42 @@ public struct AddressPoisoningDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
-        for row in 0 ..< batch.count {
-            let from = batch.from[row], to = batch.to[row]
-            guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
-            let time = batch.blockTime[row]
-            if sweeps.isDue(at: time) { sweep(now: time) }
-            if batch.amount[row] < configuration.maxPoisonAmount {
-                guard let state = recent[_AccountSlot(to)] else { continue }
-                for index in state.counterparties.indices.reversed() {
-                    let real = state.counterparties[index]
-                    guard real != from, Self.prefix(real, digits) == Self.prefix(from, digits),
-                        Self.suffix(real, digits) == Self.suffix(from, digits),
-                        time - state.transfers[index].time <= configuration.windowSeconds
-                    else { continue }
-                    alerts.append(alert(batch: batch, row: row, impersonated: real, real: state.transfers[index]))
-                    break
-                }
-            } else {
-                let ref = _TxRef(batch: batch, row: row)
-                remember(to, for: from, ref: ref)
-                remember(from, for: to, ref: ref)
+        var chunk = 0
+        while chunk < batch.count {
+            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+            chunk = rows.upperBound
+            for row in rows {
+                prefetchSink &+= recent.prefetch(batch.to[row])
+                if batch.amount[row] >= configuration.maxPoisonAmount { prefetchSink &+= recent.prefetch(batch.from[row]) }
             }
+            for row in rows { process(row: row, of: batch, alerts: &alerts) }
+        }
+    }
+
+    @inline(__always)
+    private mutating func process(row: Int, of batch: TxBatch, alerts: inout [Alert]) {
+        let from = batch.from[row], to = batch.to[row]
+        guard from != to, !batch.flags[row].contains(.contractCreation) else { return }
+        let time = batch.blockTime[row]
+        if sweeps.isDue(at: time) { sweep(now: time) }
+        if batch.amount[row] < configuration.maxPoisonAmount {
+            guard let slot = recent.find(to) else { return }
+            let list = recent[slot].counterparties
+            for index in (0 ..< Int(list.count)).reversed() {
+                let entry = lists.element(index, of: list)
+                let real = entry.key
+                guard real != from, Self.prefix(real, digits) == Self.prefix(from, digits),
+                    Self.suffix(real, digits) == Self.suffix(from, digits),
+                    time - entry.time <= configuration.windowSeconds
+                else { continue }
+                alerts.append(alert(batch: batch, row: row, impersonated: real, real: refs[entry.ref]))
+                break
+            }
+        } else {
+            let ref = refs.store(batch: batch, row: row)
+            refs.retain(ref)
+            remember(to, for: from, time: time, ref: ref)
+            remember(from, for: to, time: time, ref: ref)
         }
     }
 
@@ -100,33 +123,50 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         return leading + trailing
     }
 
-    private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, ref: _TxRef) {
-        Self.add(counterparty, ref: ref, to: &recent[_AccountSlot(account), default: Recent(lastTime: ref.time)], keeping: configuration.maxCounterpartiesPerAccount)
+    private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, time: Int64, ref: UInt32) {
+        let slot = recent.findOrInsert(account, value: Recent(lastTime: time)).slot
+        Self.add(
+            Counterparty(key: counterparty, time: time, ref: ref), to: &recent[slot], lists: &lists, refs: &refs,
+            keeping: configuration.maxCounterpartiesPerAccount
+        )
         if recent.count > configuration.maxTracked {
-            sweep(now: ref.time)
-            _RecencyEviction.shrink(&recent, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime }
+            sweep(now: time)
+            remove(_RecencyEviction.doomedSlots(recent, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime })
         }
     }
 
-    private static func add(_ counterparty: AccountKey, ref: _TxRef, to state: inout Recent, keeping limit: Int) {
-        state.lastTime = ref.time
+    private static func add(
+        _ counterparty: Counterparty, to state: inout Recent, lists: inout _ListArena<Counterparty>, refs: inout _TxRefPool,
+        keeping limit: Int
+    ) {
+        state.lastTime = counterparty.time
         // Every transfer of the account has it on one side and its counterparty on the other (no
         // self-transfers), so matching either side against `counterparty` means matching the counterparty.
-        if let index = state.counterparties.firstIndex(of: counterparty) {
-            state.transfers.remove(at: index)
-            state.counterparties.remove(at: index)
+        for index in 0 ..< Int(state.counterparties.count) where lists.element(index, of: state.counterparties).key == counterparty.key {
+            refs.release(lists.element(index, of: state.counterparties).ref)
+            lists.remove(at: index, from: &state.counterparties)
+            break
         }
-        state.transfers.append(ref)
-        state.counterparties.append(counterparty)
-        if state.transfers.count > limit {
-            state.transfers.removeFirst()
-            state.counterparties.removeFirst()
+        lists.append(counterparty, to: &state.counterparties)
+        if Int(state.counterparties.count) > limit {
+            refs.release(lists.element(0, of: state.counterparties).ref)
+            lists.removeFirst(1, from: &state.counterparties)
         }
+    }
+
+    /// Drops the accounts in `slots` with what they remember.
+    private mutating func remove(_ slots: [Int]) {
+        for slot in slots {
+            var list = recent[slot].counterparties
+            for index in 0 ..< Int(list.count) { refs.release(lists.element(index, of: list).ref) }
+            lists.release(&list)
+        }
+        recent.remove(slots: slots)
     }
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.windowSeconds
-        _RecencyEviction.removeExpired(&recent) { $0.lastTime < cutoff }
+        remove(_RecencyEviction.expiredSlots(recent) { $0.lastTime < cutoff })
     }
 
     private func alert(batch: TxBatch, row: Int, impersonated: AccountKey, real: _TxRef) -> Alert {

@@ -33,9 +33,15 @@ public struct BurstDetector: Detector, Sendable {
         public init() {}
     }
 
+    /// Transactions of a sender in one block.
+    struct BlockCount: Sendable {
+        var block: Int64
+        var count: Int32
+    }
+
     struct Sender: Sendable {
-        /// (block, transactions in it) for the blocks of the current window, oldest first.
-        var blocks: [(block: Int64, count: Int32)] = []
+        /// The blocks of the current window, oldest first.
+        var blocks = _ListArena<BlockCount>.List()
         var windowCount = 0
         var decayed: Double = 0
         var lastBlock: Int64
@@ -44,8 +50,10 @@ public struct BurstDetector: Detector, Sendable {
 
     public let name = "burst"
     public let configuration: Configuration
-    private var senders: [_AccountSlot: Sender] = [:]
+    private var senders = _SlotTable<AccountKey, Sender>()
+    private var lists = _ListArena<BlockCount>(filler: BlockCount(block: 0, count: 0))
     private var sweeps: _SweepSchedule
+    private var prefetchSink: UInt64 = 0
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -57,32 +65,43 @@ public struct BurstDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
-        for row in 0 ..< batch.count {
-            let from = batch.from[row], block = batch.blockNumber[row]
-            if sweeps.isDue(at: block) { sweep(now: block) }
-            if let baseline = Self.count(block: block, in: &senders[_AccountSlot(from), default: Sender(lastBlock: block)], configuration),
-                let state = senders[_AccountSlot(from)]
-            {
-                alerts.append(alert(batch: batch, row: row, state: state, baseline: baseline))
+        var chunk = 0
+        while chunk < batch.count {
+            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+            chunk = rows.upperBound
+            for row in rows { prefetchSink &+= senders.prefetch(batch.from[row]) }
+            for row in rows {
+                let from = batch.from[row], block = batch.blockNumber[row]
+                if sweeps.isDue(at: block) { sweep(now: block) }
+                let slot = senders.findOrInsert(from, value: Sender(lastBlock: block)).slot
+                if let baseline = Self.count(block: block, in: &senders[slot], lists: &lists, configuration) {
+                    alerts.append(alert(batch: batch, row: row, state: senders[slot], baseline: baseline))
+                }
+                if senders.count > configuration.maxTracked { enforceCap(now: block) }
             }
-            if senders.count > configuration.maxTracked { enforceCap(now: block) }
         }
     }
 
     /// Counts one transaction of a sender at `block` (in place, one hash lookup); returns the baseline when
     /// it alerts.
-    private static func count(block: Int64, in state: inout Sender, _ configuration: Configuration) -> Double? {
+    @inline(__always)
+    private static func count(
+        block: Int64, in state: inout Sender, lists: inout _ListArena<BlockCount>, _ configuration: Configuration
+    ) -> Double? {
         let window = max(1, configuration.windowBlocks)
         var drop = 0
-        while drop < state.blocks.count, state.blocks[drop].block <= block - window {
-            state.windowCount -= Int(state.blocks[drop].count)
+        while drop < Int(state.blocks.count), lists.element(drop, of: state.blocks).block <= block - window {
+            state.windowCount -= Int(lists.element(drop, of: state.blocks).count)
             drop += 1
         }
-        if drop > 0 { state.blocks.removeFirst(drop) }
-        if let last = state.blocks.last, last.block == block {
-            state.blocks[state.blocks.count - 1].count += 1
+        if drop > 0 { lists.removeFirst(drop, from: &state.blocks) }
+        let lastIndex = Int(state.blocks.count) - 1
+        if lastIndex >= 0, lists.element(lastIndex, of: state.blocks).block == block {
+            var last = lists.element(lastIndex, of: state.blocks)
+            last.count += 1
+            lists.set(lastIndex, of: state.blocks, to: last)
         } else {
-            state.blocks.append((block, 1))
+            lists.append(BlockCount(block: block, count: 1), to: &state.blocks)
         }
         state.windowCount += 1
         let elapsed = Double(max(0, block - state.lastBlock))
@@ -104,12 +123,20 @@ public struct BurstDetector: Detector, Sendable {
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - Int64(5 * configuration.halfLifeBlocks)
-        _RecencyEviction.removeExpired(&senders) { $0.lastBlock < cutoff }
+        remove(_RecencyEviction.expiredSlots(senders) { $0.lastBlock < cutoff })
     }
 
     private mutating func enforceCap(now: Int64) {
         sweep(now: now)
-        _RecencyEviction.shrink(&senders, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastBlock }
+        remove(_RecencyEviction.doomedSlots(senders, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastBlock })
+    }
+
+    private mutating func remove(_ slots: [Int]) {
+        for slot in slots {
+            var list = senders[slot].blocks
+            lists.release(&list)
+        }
+        senders.remove(slots: slots)
     }
 
     private func alert(batch: TxBatch, row: Int, state: Sender, baseline: Double) -> Alert {
@@ -122,8 +149,9 @@ public struct BurstDetector: Detector, Sendable {
         reasons.add("ratio", Double(state.windowCount) / baseline)
         reasons.add("from_block", batch.blockNumber[row] - window + 1)
         reasons.add("to_block", batch.blockNumber[row])
-        reasons.add("blocks", rawJSON: _Evidence.array(state.blocks.map { String($0.block) }))
-        reasons.add("counts_per_block", rawJSON: _Evidence.array(state.blocks.map { String($0.count) }))
+        let blocks = (0 ..< Int(state.blocks.count)).map { lists.element($0, of: state.blocks) }
+        reasons.add("blocks", rawJSON: _Evidence.array(blocks.map { String($0.block) }))
+        reasons.add("counts_per_block", rawJSON: _Evidence.array(blocks.map { String($0.count) }))
         var parameters = JSONObjectWriter()
         parameters.add("min_count", configuration.minCount)
         parameters.add("window_blocks", window)

@@ -48,10 +48,10 @@ public struct DustingDetector: Detector, Sendable {
             guard amount > 0, amount < configuration.maxDustAmount else { continue }
             let from = batch.from[row], to = batch.to[row]
             guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
-            if let entries = counter.observe(hub: from, counterparty: to, batch: batch, row: row) {
+            if let slot = counter.observe(hub: from, counterparty: to, batch: batch, row: row) {
                 alerts.append(_FanAlert.make(
                     batch: batch, row: row, detector: name, pattern: "one sender sent dust to many distinct accounts",
-                    hubRole: "sender", entries: entries, counterparty: { $0.to },
+                    hubRole: "sender", evidence: counter.evidence(hub: slot), counterparty: { $0.to },
                     minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
                     noveltySeconds: nil, extra: [("max_dust_amount_eth", configuration.maxDustAmount)]
                 ))

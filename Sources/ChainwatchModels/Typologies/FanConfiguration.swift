@@ -26,6 +26,7 @@ struct _FanDetection: Sendable {
     var counter: _FanCounter
     /// `true`: the sender is the hub (fan-out); `false`: the receiver is (fan-in).
     let hubIsSender: Bool
+    private var prefetchSink: UInt64 = 0
 
     init(configuration: FanConfiguration, hubIsSender: Bool) {
         self.configuration = configuration
@@ -38,20 +39,32 @@ struct _FanDetection: Sendable {
     }
 
     mutating func process(_ batch: TxBatch, detector: String, pattern: String, alerts: inout [Alert]) {
-        for row in 0 ..< batch.count {
-            let from = batch.from[row], to = batch.to[row]
-            guard from != to, !batch.flags[row].contains(.contractCreation), batch.amount[row] >= configuration.minAmount
-            else { continue }
-            let (hub, counterparty) = hubIsSender ? (from, to) : (to, from)
-            if let entries = counter.observe(hub: hub, counterparty: counterparty, batch: batch, row: row) {
+        var chunk = 0
+        while chunk < batch.count {
+            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+            chunk = rows.upperBound
+            for row in rows where counts(batch, row) {
+                let (from, to) = (batch.from[row], batch.to[row])
+                prefetchSink &+= hubIsSender ? counter.prefetch(hub: from, counterparty: to) : counter.prefetch(hub: to, counterparty: from)
+            }
+            for row in rows where counts(batch, row) {
+                let from = batch.from[row], to = batch.to[row]
+                let (hub, counterparty) = hubIsSender ? (from, to) : (to, from)
+                guard let slot = counter.observe(hub: hub, counterparty: counterparty, batch: batch, row: row) else { continue }
                 alerts.append(_FanAlert.make(
                     batch: batch, row: row, detector: detector, pattern: pattern,
-                    hubRole: hubIsSender ? "sender" : "receiver", entries: entries,
+                    hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
                     counterparty: hubIsSender ? { $0.to } : { $0.from },
                     minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
                     noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
                 ))
             }
         }
+    }
+
+    @inline(__always)
+    private func counts(_ batch: TxBatch, _ row: Int) -> Bool {
+        batch.from[row] != batch.to[row] && !batch.flags[row].contains(.contractCreation)
+            && batch.amount[row] >= configuration.minAmount
     }
 }

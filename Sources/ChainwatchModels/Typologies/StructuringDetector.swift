@@ -59,20 +59,20 @@ public struct StructuringDetector: Detector, Sendable {
             guard threshold(justAbove: batch.amount[row]) != nil, !batch.flags[row].contains(.contractCreation)
             else { continue }
             let from = batch.from[row]
-            if let entries = counter.observe(hub: from, counterparty: batch.to[row], batch: batch, row: row) {
-                alerts.append(alert(batch: batch, row: row, entries: entries))
+            if let slot = counter.observe(hub: from, counterparty: batch.to[row], batch: batch, row: row) {
+                alerts.append(alert(batch: batch, row: row, evidence: counter.evidence(hub: slot)))
             }
         }
     }
 
-    private func alert(batch: TxBatch, row: Int, entries: ArraySlice<_TxRef>) -> Alert {
-        let shown = entries.suffix(_Evidence.listCap)
+    private func alert(batch: TxBatch, row: Int, evidence: _FanCounter.Evidence) -> Alert {
+        let shown = evidence.shown
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "repeated transfers just below round amounts")
         reasons.add("sender", batch.from[row]._hex)
-        reasons.add("transfers", entries.count)
-        reasons.add("total_amount_eth", entries.reduce(0) { $0 + $1.amount })
-        reasons.add("window", rawJSON: _Evidence.window(from: entries.first?.time ?? 0, to: batch.blockTime[row]))
+        reasons.add("transfers", evidence.count)
+        reasons.add("total_amount_eth", evidence.totalAmount)
+        reasons.add("window", rawJSON: _Evidence.window(from: evidence.firstTime ?? 0, to: batch.blockTime[row]))
         reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
         reasons.add("receivers", rawJSON: _Evidence.addresses(shown.map(\.to)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
@@ -86,6 +86,6 @@ public struct StructuringDetector: Detector, Sendable {
         parameters.add("below_fraction", configuration.belowFraction)
         parameters.add("thresholds_eth", rawJSON: JSONObjectWriter.array(configuration.thresholds.map(JSONObjectWriter.number)))
         reasons.add("parameters", rawJSON: parameters.finished())
-        return Alert(batch: batch, row: row, detector: name, typology: name, score: Double(entries.count), reasons: reasons.finished())
+        return Alert(batch: batch, row: row, detector: name, typology: name, score: Double(evidence.count), reasons: reasons.finished())
     }
 }

@@ -14,18 +14,34 @@ import ChainwatchCore
 ///
 /// Memory: hubs + edges ≤ `maxTracked` (both tables shrink to half, least recently active first,
 /// when the sum passes it); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so
-/// counts saturate there). Cost per row: two hash lookups plus a scan of the hub's window entries.
+/// counts saturate there). Cost per row: two hash lookups plus, for distinct counting without novelty,
+/// a scan of the hub's window entries.
+///
+/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 24-byte entries in
+/// one shared ``_ListArena``, and the transactions behind the entries sit in a ``_TxRefPool``.
 struct _FanCounter: Sendable {
+    /// One counted transfer of a hub: what the window and the totals need, and the stored transaction.
+    struct Entry: Sendable {
+        var time: Int64
+        var amount: Double
+        var ref: UInt32
+    }
+
+    /// What an alert reports about a hub's window.
+    struct Evidence {
+        var count: Int
+        /// Sum of the entries' amounts, oldest first.
+        var totalAmount: Double
+        var firstTime: Int64?
+        /// The most recent ``_Evidence/listCap`` entries' transactions, oldest first.
+        var shown: [_TxRef]
+    }
+
+    /// A hub's state: when it was last active, the count it last alerted at, its window entries.
     struct Hub: Sendable {
-        /// Window entries are `storage[head...]`; dropped entries only advance `head`, and the dead prefix
-        /// is compacted away once it is at least half of the storage (amortized O(1) per entry).
-        var storage: [_TxRef] = []
-        var head = 0
         var lastActive: Int64
         var alertedCount = 0
-
-        var entries: ArraySlice<_TxRef> { storage[head...] }
-        var count: Int { storage.count - head }
+        var window = _ListArena<Entry>.List()
     }
 
     let minCounterparties: Int
@@ -34,8 +50,11 @@ struct _FanCounter: Sendable {
     let maxTracked: Int
     let maxWindowEntries: Int
     let distinct: Bool
-    private(set) var hubs: [_AccountSlot: Hub] = [:]
-    private(set) var seen: [_EdgeKey: Int64] = [:]
+    private var hubs = _SlotTable<AccountKey, Hub>()
+    private var windows = _ListArena<Entry>(filler: Entry(time: 0, amount: 0, ref: 0))
+    private var refs = _TxRefPool()
+    /// Last transfer time of each `hub → counterparty` pair.
+    private var seen = _SlotTable<_EdgeKey, Int64>()
     private var sweeps: _SweepSchedule
 
     init(minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64, maxTracked: Int, maxWindowEntries: Int, distinct: Bool = true) {
@@ -50,75 +69,113 @@ struct _FanCounter: Sendable {
 
     var trackedEntries: Int { hubs.count + seen.count }
 
-    /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's window entries
-    /// when this row must alert.
-    mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> ArraySlice<_TxRef>? {
+    /// Loads the table lines ``observe(hub:counterparty:batch:row:)`` will touch for this pair (called a
+    /// few rows ahead so the cache misses of several rows overlap; changes nothing).
+    @inline(__always)
+    func prefetch(hub: AccountKey, counterparty: AccountKey) -> UInt64 {
+        var sink = hubs.prefetch(hub)
+        if noveltySeconds > 0 { sink &+= seen.prefetch(_EdgeKey(from: hub, to: counterparty)) }
+        return sink
+    }
+
+    /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's slot when this row
+    /// must alert (read the window with ``evidence(hub:)``).
+    @inline(__always)
+    mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
         let time = batch.blockTime[row]
         if sweeps.isDue(at: time) { sweep(now: time) }
         if noveltySeconds > 0 {
-            let edge = _EdgeKey(from: hub, to: counterparty)
-            let previous = seen.updateValue(time, forKey: edge)
-            if let previous, time - previous <= noveltySeconds { return nil }
+            let (edge, isNew) = seen.findOrInsert(_EdgeKey(from: hub, to: counterparty), value: time)
+            if !isNew {
+                let previous = seen[edge]
+                seen[edge] = time
+                if time - previous <= noveltySeconds { return nil }
+            }
         }
+        let slot = hubs.findOrInsert(hub, value: Hub(lastActive: time)).slot
         let alerting = Self.record(
-            in: &hubs[_AccountSlot(hub), default: Hub(lastActive: time)], hub: hub, counterparty: counterparty, batch: batch, row: row,
+            in: &hubs[slot], windows: &windows, refs: &refs, hub: hub, counterparty: counterparty, batch: batch, row: row,
             settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
         )
         if hubs.count + seen.count > maxTracked { enforceCap() }
-        return alerting
+        return alerting ? slot : nil
     }
 
-    /// Updates one hub in place (a single hash lookup) and returns its entries when the row alerts.
+    /// Updates one hub's window with the row; `true` when the row alerts.
+    @inline(__always)
     private static func record(
-        in state: inout Hub, hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int,
+        in state: inout Hub, windows: inout _ListArena<Entry>, refs: inout _TxRefPool, hub: AccountKey,
+        counterparty: AccountKey, batch: TxBatch, row: Int,
         settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
-    ) -> ArraySlice<_TxRef>? {
+    ) -> Bool {
         let time = batch.blockTime[row]
         state.lastActive = time
         let cutoff = time - settings.window
-        if state.head < state.storage.count, state.storage[state.head].time < cutoff {
-            var firstKept = state.head + 1
-            while firstKept < state.storage.count, state.storage[firstKept].time < cutoff { firstKept += 1 }
-            if firstKept == state.storage.count {
-                state.storage.removeAll(keepingCapacity: true)
-                state.head = 0
-            } else {
-                state.head = firstKept
-            }
+        var expired = 0
+        while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff {
+            refs.release(windows.element(expired, of: state.window).ref)
+            expired += 1
         }
+        if expired > 0 { windows.removeFirst(expired, from: &state.window) }
         // With novelty tracking the edge table already says the counterparty is new to this hub; without
         // it, a counterparty already in the window does not count twice.
-        if settings.checkDistinct,
-            state.entries.contains(where: { ($0.from == hub ? $0.to : $0.from) == counterparty })
-        {
-            return nil
+        if settings.checkDistinct {
+            for index in 0 ..< Int(state.window.count) {
+                let entry = refs[windows.element(index, of: state.window).ref]
+                if (entry.from == hub ? entry.to : entry.from) == counterparty { return false }
+            }
         }
-        if state.head >= 32, state.head * 2 >= state.storage.count {
-            state.storage.removeFirst(state.head)
-            state.head = 0
+        let entry = Entry(time: time, amount: batch.amount[row], ref: refs.store(batch: batch, row: row))
+        windows.append(entry, to: &state.window)
+        if Int(state.window.count) > settings.maxEntries {
+            let excess = Int(state.window.count) - settings.maxEntries
+            for index in 0 ..< excess { refs.release(windows.element(index, of: state.window).ref) }
+            windows.removeFirst(excess, from: &state.window)
         }
-        state.storage.append(_TxRef(batch: batch, row: row))
-        if state.count > settings.maxEntries { state.head += state.count - settings.maxEntries }
-        let count = state.count
+        let count = Int(state.window.count)
         if count < settings.minimum {
             state.alertedCount = 0
-            return nil
+            return false
         }
-        guard state.alertedCount == 0 || count >= state.alertedCount + settings.minimum else { return nil }
+        guard state.alertedCount == 0 || count >= state.alertedCount + settings.minimum else { return false }
         state.alertedCount = count
-        return state.entries
+        return true
+    }
+
+    /// The window of hub `slot` as an alert reports it.
+    func evidence(hub slot: Int) -> Evidence {
+        let list = hubs[slot].window
+        let count = Int(list.count)
+        var total = 0.0
+        for index in 0 ..< count { total += windows.element(index, of: list).amount }
+        let shown = (max(0, count - _Evidence.listCap) ..< count).map { refs[windows.element($0, of: list).ref] }
+        return Evidence(
+            count: count, totalAmount: total, firstTime: count > 0 ? windows.element(0, of: list).time : nil, shown: shown
+        )
+    }
+
+    /// Drops the hubs in `slots` with their window entries.
+    private mutating func removeHubs(_ slots: [Int]) {
+        for slot in slots {
+            var list = hubs[slot].window
+            for index in 0 ..< Int(list.count) { refs.release(windows.element(index, of: list).ref) }
+            windows.release(&list)
+        }
+        hubs.remove(slots: slots)
     }
 
     private mutating func sweep(now: Int64) {
         let windowCutoff = now - windowSeconds
-        _RecencyEviction.removeExpired(&hubs) { $0.lastActive < windowCutoff }
+        removeHubs(_RecencyEviction.expiredSlots(hubs, isExpired: { $0.lastActive < windowCutoff }))
         let noveltyCutoff = now - noveltySeconds
-        if noveltySeconds > 0 { _RecencyEviction.removeExpired(&seen) { $0 < noveltyCutoff } }
+        if noveltySeconds > 0 {
+            seen.remove(slots: _RecencyEviction.expiredSlots(seen, isExpired: { $0 < noveltyCutoff }))
+        }
     }
 
     private mutating func enforceCap() {
         guard hubs.count + seen.count > maxTracked else { return }
-        _RecencyEviction.shrink(&hubs, keep: hubs.count / 2) { $0.lastActive }
-        _RecencyEviction.shrink(&seen, keep: seen.count / 2) { $0 }
+        removeHubs(_RecencyEviction.doomedSlots(hubs, keep: hubs.count / 2, lastActive: { $0.lastActive }))
+        seen.remove(slots: _RecencyEviction.doomedSlots(seen, keep: seen.count / 2, lastActive: { $0 }))
     }
 }

@@ -27,6 +27,42 @@ enum _RecencyEviction {
         for key in doomed { table.removeValue(forKey: key) }
     }
 
+    /// The slots of `table` that ``shrink(_:keep:lastActive:)`` would drop from a table holding the same
+    /// keys and times: all but the `keep` most recently active, ties broken by key.
+    static func doomedSlots<Key: _SlotKey & Comparable, Value>(
+        _ table: _SlotTable<Key, Value>, keep: Int, lastActive: (Value) -> Int64
+    ) -> [Int] {
+        guard table.count > keep else { return [] }
+        var live: [Int] = []
+        live.reserveCapacity(table.count)
+        for slot in 0 ..< table.slotCount where table.isLive[slot] { live.append(slot) }
+        guard keep > 0 else { return live }
+        var times = live.map { lastActive(table[$0]) }
+        let threshold = select(&times, rank: times.count - keep)
+        var newer = 0
+        for time in times where time > threshold { newer += 1 }
+        var doomed: [Int] = []
+        var ties: [Int] = []
+        for slot in live {
+            let time = lastActive(table[slot])
+            if time < threshold {
+                doomed.append(slot)
+            } else if time == threshold {
+                ties.append(slot)
+            }
+        }
+        ties.sort { table.key($0) > table.key($1) }
+        doomed += ties.dropFirst(keep - newer)
+        return doomed
+    }
+
+    /// The live slots of `table` whose state `isExpired` selects.
+    static func expiredSlots<Key: _SlotKey, Value>(_ table: _SlotTable<Key, Value>, isExpired: (Value) -> Bool) -> [Int] {
+        var doomed: [Int] = []
+        for slot in 0 ..< table.slotCount where table.isLive[slot] && isExpired(table[slot]) { doomed.append(slot) }
+        return doomed
+    }
+
     /// The element `values.sorted()[rank]` (expected O(n): three-way quickselect; `values` is reordered).
     static func select(_ values: inout [Int64], rank: Int) -> Int64 {
         precondition(rank >= 0 && rank < values.count)

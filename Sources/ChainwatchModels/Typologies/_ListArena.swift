@@ -1,0 +1,106 @@
+/// Many short lists of small elements (one per tracked key) in one array, so keeping a list costs no heap
+/// object of its own and dropping a key frees nothing but an index.
+///
+/// Each list is a ring buffer in a block of power-of-two capacity; a full list moves to a block twice as
+/// big. Released blocks go to a free list per capacity and are reused first, so the storage stays at the
+/// high-water mark of what the lists needed.
+struct _ListArena<Element: Sendable>: Sendable {
+    /// Where one list lives. A default `List()` is empty and owns no block.
+    struct List: Sendable {
+        fileprivate var offset: UInt32 = 0
+        /// log2 of the block capacity; `noBlock` until the first append.
+        fileprivate var sizeClass: UInt8 = List.noBlock
+        fileprivate var start: UInt32 = 0
+        private(set) var count: UInt32 = 0
+
+        fileprivate static var noBlock: UInt8 { .max }
+
+        init() {}
+
+        var isEmpty: Bool { count == 0 }
+
+        fileprivate var mask: UInt32 { sizeClass == Self.noBlock ? 0 : (1 << UInt32(sizeClass)) - 1 }
+        fileprivate mutating func setCount(_ value: UInt32) { count = value }
+    }
+
+    private(set) var storage: [Element] = []
+    private var freeBlocks: [[UInt32]] = []
+    private let filler: Element
+
+    /// `filler` fills blocks before use; it is never read back.
+    init(filler: Element) { self.filler = filler }
+
+    /// Storage position of element `index` of `list`.
+    @inline(__always)
+    private func position(_ index: UInt32, in list: List) -> Int {
+        Int(list.offset) + Int((list.start &+ index) & list.mask)
+    }
+
+    /// Element `index` (0 = oldest) of `list`.
+    @inline(__always)
+    func element(_ index: Int, of list: List) -> Element { storage[position(UInt32(index), in: list)] }
+
+    /// Replaces element `index` of `list`.
+    @inline(__always)
+    mutating func set(_ index: Int, of list: List, to element: Element) {
+        storage[position(UInt32(index), in: list)] = element
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element, to list: inout List) {
+        if list.sizeClass == List.noBlock || list.count > list.mask { move(&list, toClass: list.sizeClass == List.noBlock ? 0 : list.sizeClass + 1) }
+        storage[position(list.count, in: list)] = element
+        list.setCount(list.count + 1)
+    }
+
+    /// Drops the `k` oldest elements.
+    @inline(__always)
+    func removeFirst(_ k: Int, from list: inout List) {
+        precondition(k >= 0 && k <= Int(list.count))
+        list.start = (list.start &+ UInt32(k)) & list.mask
+        list.setCount(list.count - UInt32(k))
+        if list.count == 0 { list.start = 0 }
+    }
+
+    /// Removes element `index`, shifting the newer ones down by one (order kept).
+    mutating func remove(at index: Int, from list: inout List) {
+        precondition(index >= 0 && index < Int(list.count))
+        var i = UInt32(index)
+        while i + 1 < list.count {
+            storage[position(i, in: list)] = storage[position(i + 1, in: list)]
+            i += 1
+        }
+        list.setCount(list.count - 1)
+        if list.count == 0 { list.start = 0 }
+    }
+
+    /// Empties `list`, keeping its block.
+    func removeAll(from list: inout List) {
+        list.start = 0
+        list.setCount(0)
+    }
+
+    /// Frees the block of `list` and empties it.
+    mutating func release(_ list: inout List) {
+        if list.sizeClass != List.noBlock { freeBlocks[Int(list.sizeClass)].append(list.offset) }
+        list = List()
+    }
+
+    private mutating func move(_ list: inout List, toClass sizeClass: UInt8) {
+        let capacity = 1 << Int(sizeClass)
+        while freeBlocks.count <= Int(sizeClass) { freeBlocks.append([]) }
+        let offset: UInt32
+        if let reused = freeBlocks[Int(sizeClass)].popLast() {
+            offset = reused
+        } else {
+            precondition(storage.count + capacity <= Int(UInt32.max), "list arena is full")
+            offset = UInt32(storage.count)
+            storage.append(contentsOf: repeatElement(filler, count: capacity))
+        }
+        for index in 0 ..< list.count { storage[Int(offset) + Int(index)] = storage[position(index, in: list)] }
+        if list.sizeClass != List.noBlock { freeBlocks[Int(list.sizeClass)].append(list.offset) }
+        list.offset = offset
+        list.sizeClass = sizeClass
+        list.start = 0
+    }
+}
