@@ -67,22 +67,11 @@ struct BurstChannels: ~Copyable {
         var factor = SIMD2<Float>(1, 1)
         if currentScale < 1e-30 { factor.x = Float(currentScale); currentScale = 1 }
         if totalScale < 1e-30 { factor.y = Float(totalScale); totalScale = 1 }
-        // Eight floats (four counters) per step with the factor pattern (cur, tot, cur, tot, …): the
-        // same per-element products as a counter-by-counter loop, without a scalarised SIMD2 loop.
-        let c = counters.pointer(0), count = counters.count
-        let raw = UnsafeMutableRawPointer(c)
+        // Counters are (current, total) pairs of floats: the pattern gives each its own factor.
         let pattern = SIMD8<Float>(factor.x, factor.y, factor.x, factor.y, factor.x, factor.y, factor.x, factor.y)
-        let stride = MemoryLayout<SIMD2<Float>>.stride
-        var index = 0
-        while index + 4 <= count {
-            let offset = index * stride
-            let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * pattern
-            raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
-            index += 4
-        }
-        while index < count {
-            c[index] *= factor
-            index += 1
+        let floats = 2 * counters.count
+        counters.pointer(0).withMemoryRebound(to: Float.self, capacity: floats) {
+            _FeatureKernels.scale(UnsafeMutableBufferPointer(start: $0, count: floats), by: pattern)
         }
     }
 

@@ -168,22 +168,25 @@ enum _FeatureKernels {
     /// Multiplies every element by `factor` (count-min renormalisation), eight lanes at a time.
     /// - Complexity: O(n).
     static func scale(_ values: inout [Float], by factor: Float) {
-        values.withUnsafeMutableBufferPointer { _scale($0, by: factor) }
+        values.withUnsafeMutableBufferPointer { scale($0, by: SIMD8(repeating: factor)) }
     }
 
-    private static func _scale(_ buffer: UnsafeMutableBufferPointer<Float>, by factor: Float) {
+    /// Multiplies element k of `buffer` by `pattern[k % 8]`, eight lanes at a time (a pattern with
+    /// period 2 scales interleaved pairs, e.g. (current, total) sketch counters, by their own factors).
+    /// - Complexity: O(n).
+    static func scale(_ buffer: UnsafeMutableBufferPointer<Float>, by pattern: SIMD8<Float>) {
         guard let base = buffer.baseAddress else { return }
         let count = buffer.count
         var index = 0
         let raw = UnsafeMutableRawPointer(base)
         while index + 8 <= count {
             let offset = index * MemoryLayout<Float>.stride
-            let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * factor
+            let v = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self) * pattern
             raw.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
             index += 8
         }
         while index < count {
-            base[index] *= factor
+            base[index] *= pattern[index % 8]
             index += 1
         }
     }
