@@ -1,0 +1,59 @@
+import ChainwatchCore
+@testable import ChainwatchModels
+import Testing
+
+/// The batch scoring kernels against the scalar paths, on the inputs where a fast kernel could differ:
+/// special float values, values equal to split thresholds, every tail size and wide rows.
+struct ForestWalkKernelTests {
+    static let specials: [Float] = [
+        0, -0.0, .infinity, -.infinity, .nan, -.nan, .leastNonzeroMagnitude, -.leastNonzeroMagnitude,
+        .leastNormalMagnitude, -.greatestFiniteMagnitude, .greatestFiniteMagnitude, 1, -1, 0.5, -2.5,
+    ]
+
+    /// `valueKey(x) ≥ thresholdKey(t)` exactly when `x ≥ t`, for every pair of special values.
+    @Test func orderKeysKeepFloatComparison() {
+        for x in Self.specials {
+            for t in Self.specials {
+                #expect((IsolationForest.valueKey(x) >= IsolationForest.thresholdKey(t)) == (x >= t), "x \(x), t \(t)")
+            }
+        }
+    }
+
+    /// The vectorized key conversion gives the scalar keys, including the `count mod 4` tail.
+    @Test func storedKeysMatchScalarKeys() {
+        let values = Self.specials + [3, -7, 1e-30, -1e30]
+        var keys = [UInt32](repeating: 1, count: values.count)
+        values.withUnsafeBufferPointer { v in
+            keys.withUnsafeMutableBufferPointer {
+                IsolationForest.storeValueKeys(v.baseAddress!, count: v.count, to: $0.baseAddress!)
+            }
+        }
+        #expect(keys == values.map(IsolationForest.valueKey))
+    }
+
+    /// Rows made of special values and of the forest's own thresholds score as the float walk of
+    /// `score(row:)` does, whatever the batch size (tails of the 11-row groups and 66-row blocks).
+    @Test(arguments: [6, 70])
+    func batchScoresMatchScalarWalkOnSpecialValues(dimensions: Int) {
+        let training = TestData.gaussian(rows: 400, dimensions: dimensions, seed: 31)
+        let forest = IsolationForest.train(training, configuration: .init(trees: 15, sampleSize: 128, seed: 6))
+        var rng = _SplitMix64(seed: 17)
+        let finite = forest.threshold.filter { $0.isFinite }
+        var values: [Float] = []
+        for _ in 0 ..< 140 * dimensions {
+            switch rng.below(3) {
+            case 0: values.append(Self.specials[rng.below(Self.specials.count)])
+            case 1: values.append(finite[rng.below(finite.count)])
+            default: values.append(Float(rng.gaussian()))
+            }
+        }
+        let all = FeatureMatrix(dimensions: dimensions, values: values)
+        let expected = (0 ..< all.rows).map { forest.score(row: all.row($0)) }
+        var scores: [Float] = []
+        for rows in [0, 1, 10, 11, 12, 65, 66, 67, 140] {
+            forest.score(FeatureMatrix(dimensions: dimensions, values: Array(values[0 ..< rows * dimensions])), into: &scores)
+            #expect(scores.count == rows)
+            #expect(scores == Array(expected[0 ..< rows]), "rows \(rows)")
+        }
+    }
+}
