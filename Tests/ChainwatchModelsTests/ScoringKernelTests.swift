@@ -57,3 +57,57 @@ struct ForestWalkKernelTests {
         }
     }
 }
+
+struct AutoencoderTileKernelTests {
+    /// The tile kernel has the same bits as the SIMD16 training forward (`_MatrixKernels.dense`), for every
+    /// row count 0 … 35 and both activations: training and scoring agree bit for bit.
+    @Test(arguments: [Autoencoder.Activation.relu, .tanh])
+    func tileScoresMatchTrainingForwardBitForBit(activation: Autoencoder.Activation) {
+        var rng = _SplitMix64(seed: 23)
+        let model = Autoencoder.initialized(layerSizes: [9, 5, 3, 5, 9], activation: activation, rng: &rng)
+        let all = TestData.gaussian(rows: 35, dimensions: 9, seed: 8)
+        var scores: [Float] = []
+        for rows in 0 ... 35 {
+            let data = FeatureMatrix(dimensions: 9, values: Array(all.values[0 ..< rows * 9]))
+            model.score(data, into: &scores)
+            #expect(scores == Self.trainingForwardErrors(model, data), "rows \(rows)")
+        }
+    }
+
+    /// Per-row errors through `_MatrixKernels.transpose`, `dense` and `meanSquaredError` (the SIMD16 path
+    /// training uses), 16 rows at a time.
+    static func trainingForwardErrors(_ model: Autoencoder, _ data: FeatureMatrix) -> [Float] {
+        typealias Lanes = _MatrixKernels.Lanes
+        let sizes = model.layerSizes, total = sizes.reduce(0, +), d = model.dimensions
+        let scratch = UnsafeMutablePointer<Lanes>.allocate(capacity: total)
+        defer { scratch.deallocate() }
+        var errors: [Float] = []
+        var start = 0
+        while start < data.rows {
+            let count = min(16, data.rows - start)
+            data.values.withUnsafeBufferPointer {
+                _MatrixKernels.transpose(rows: $0.baseAddress! + start * d, count: count, dimensions: d, into: scratch)
+            }
+            var input = scratch
+            model.parameters.withUnsafeBufferPointer { p in
+                for l in 0 ..< sizes.count - 1 {
+                    let n = sizes[l], m = sizes[l + 1], w = p.baseAddress! + model.weightOffset(l)
+                    _MatrixKernels.dense(weights: w, bias: w + m * n, input: input, inCount: n, output: input + n,
+                                         outCount: m, activation: l == sizes.count - 2 ? nil : model.activation)
+                    input += n
+                }
+            }
+            let lanes = _MatrixKernels.meanSquaredError(reconstruction: input, input: scratch, dimensions: d)
+            for lane in 0 ..< count { errors.append(lanes[lane]) }
+            start += count
+        }
+        return errors
+    }
+
+    /// Training keeps the broadcast copy of the parameters in step.
+    @Test func broadcastParametersFollowTraining() {
+        let data = TestData.gaussian(rows: 100, dimensions: 4, seed: 2)
+        let model = Autoencoder.train(data, configuration: .init(hidden: [3], epochs: 2, batchSize: 16, seed: 1)).model
+        #expect(model.broadcastParameters == model.parameters.map { SIMD4(repeating: $0) })
+    }
+}
