@@ -74,8 +74,8 @@ struct AutoencoderTileKernelTests {
         }
     }
 
-    /// Per-row errors through `_MatrixKernels.transpose`, `dense` and `meanSquaredError` (the SIMD16 path
-    /// training uses), 16 rows at a time.
+    /// Per-row errors through `_MatrixKernels.transpose` and `dense` (the SIMD16 forward training uses),
+    /// then the mean of squared differences in feature order, 16 rows at a time.
     static func trainingForwardErrors(_ model: Autoencoder, _ data: FeatureMatrix) -> [Float] {
         typealias Lanes = _MatrixKernels.Lanes
         let sizes = model.layerSizes, total = sizes.reduce(0, +), d = model.dimensions
@@ -97,7 +97,12 @@ struct AutoencoderTileKernelTests {
                     input += n
                 }
             }
-            let lanes = _MatrixKernels.meanSquaredError(reconstruction: input, input: scratch, dimensions: d)
+            var squares = Lanes()
+            for j in 0 ..< d {
+                let diff = input[j] - scratch[j]
+                squares = squares + diff * diff
+            }
+            let lanes = squares / Lanes(repeating: Float(d))
             for lane in 0 ..< count { errors.append(lanes[lane]) }
             start += count
         }
