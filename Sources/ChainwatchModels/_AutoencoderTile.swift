@@ -33,29 +33,33 @@ enum _AutoencoderTile {
             }
             return
         }
-        // Four rows at a time (rows 4q … 4q+3, one quad each), in 4 × 4 blocks: four unaligned loads, shuffles,
-        // four stores. Row groups outermost so memory is read nearly in order.
-        for q in 0 ..< 4 {
-            let row0 = source + 4 &* q &* d
-            var i = 0
-            while i &+ 4 <= d {
-                let r0 = UnsafeRawPointer(row0 + i).loadUnaligned(as: Quad.self)
-                let r1 = UnsafeRawPointer(row0 + (d &+ i)).loadUnaligned(as: Quad.self)
-                let r2 = UnsafeRawPointer(row0 + (2 &* d &+ i)).loadUnaligned(as: Quad.self)
-                let r3 = UnsafeRawPointer(row0 + (3 &* d &+ i)).loadUnaligned(as: Quad.self)
-                let low01 = Quad(r0[0], r1[0], r0[1], r1[1]), low23 = Quad(r2[0], r3[0], r2[1], r3[1])
-                let high01 = Quad(r0[2], r1[2], r0[3], r1[3]), high23 = Quad(r2[2], r3[2], r2[3], r3[3])
-                let out = tile + (4 &* i &+ q)
-                out[0] = Quad(low01[0], low01[1], low23[0], low23[1])
-                out[4] = Quad(low01[2], low01[3], low23[2], low23[3])
-                out[8] = Quad(high01[0], high01[1], high23[0], high23[1])
-                out[12] = Quad(high01[2], high01[3], high23[2], high23[3])
-                i &+= 4
-            }
-            while i < d {
-                tile[4 &* i &+ q] = Quad(row0[i], row0[d &+ i], row0[2 &* d &+ i], row0[3 &* d &+ i])
-                i &+= 1
-            }
+        for group in 0 ..< 4 { transposeRowGroup(group, rows: source, dimensions: d, into: tile) }
+    }
+
+    /// Rows `4q … 4q+3` of a full tile (row-major, `d` floats each, from `source` = row 0 of the tile) into
+    /// quad `q` of every feature, in 4 × 4 blocks: four unaligned loads, shuffles, four stores.
+    @inline(__always)
+    static func transposeRowGroup(_ q: Int, rows source: UnsafePointer<Float>, dimensions d: Int,
+                                  into tile: UnsafeMutablePointer<Quad>) {
+        let row0 = source + 4 &* q &* d
+        var i = 0
+        while i &+ 4 <= d {
+            let r0 = UnsafeRawPointer(row0 + i).loadUnaligned(as: Quad.self)
+            let r1 = UnsafeRawPointer(row0 + (d &+ i)).loadUnaligned(as: Quad.self)
+            let r2 = UnsafeRawPointer(row0 + (2 &* d &+ i)).loadUnaligned(as: Quad.self)
+            let r3 = UnsafeRawPointer(row0 + (3 &* d &+ i)).loadUnaligned(as: Quad.self)
+            let low01 = Quad(r0[0], r1[0], r0[1], r1[1]), low23 = Quad(r2[0], r3[0], r2[1], r3[1])
+            let high01 = Quad(r0[2], r1[2], r0[3], r1[3]), high23 = Quad(r2[2], r3[2], r2[3], r3[3])
+            let out = tile + (4 &* i &+ q)
+            out[0] = Quad(low01[0], low01[1], low23[0], low23[1])
+            out[4] = Quad(low01[2], low01[3], low23[2], low23[3])
+            out[8] = Quad(high01[0], high01[1], high23[0], high23[1])
+            out[12] = Quad(high01[2], high01[3], high23[2], high23[3])
+            i &+= 4
+        }
+        while i < d {
+            tile[4 &* i &+ q] = Quad(row0[i], row0[d &+ i], row0[2 &* d &+ i], row0[3 &* d &+ i])
+            i &+= 1
         }
     }
 
