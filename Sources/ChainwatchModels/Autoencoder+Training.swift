@@ -19,17 +19,21 @@ extension Autoencoder {
         defer { trainer.release() }
         var order = Array(0 ..< data.rows)
         var history: [Float] = []
+        // Updated here and stored once at the end: every store to `model.parameters` refreshes the model's
+        // broadcast copy for scoring, which training does not use.
+        var parameters = model.parameters
         for _ in 0 ..< configuration.epochs {
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
             var epochLoss = 0.0
             var start = 0
             while start < order.count {
                 let end = min(start + configuration.batchSize, order.count)
-                epochLoss += trainer.step(data: data, rows: order[start ..< end], model: &model)
+                epochLoss += trainer.step(data: data, rows: order[start ..< end], parameters: &parameters)
                 start = end
             }
             history.append(Float(epochLoss / Double(data.rows)))
         }
+        model.parameters = parameters
         return (model, history)
     }
 }
@@ -78,14 +82,14 @@ private struct _AdamTrainer {
     }
 
     /// Accumulates the batch gradient, applies one Adam update, returns the sum of the rows' errors.
-    mutating func step(data: FeatureMatrix, rows batch: ArraySlice<Int>, model: inout Autoencoder) -> Double {
+    mutating func step(data: FeatureMatrix, rows batch: ArraySlice<Int>, parameters: inout [Float]) -> Double {
         let d = sizes[0], last = sizes.count - 1, lanes = _MatrixKernels.laneCount
         let outputScale = Lanes(repeating: 2 / Float(d * batch.count))
         gradientLanes.update(repeating: Lanes(), count: gradient.count)
         var lossSum = 0.0
-        model.parameters.withUnsafeBufferPointer { parameters in
+        parameters.withUnsafeBufferPointer { current in
             data.values.withUnsafeBufferPointer { values in
-                let p = parameters.baseAddress!
+                let p = current.baseAddress!
                 var start = batch.startIndex
                 while start < batch.endIndex {
                     let count = min(lanes, batch.endIndex - start)
@@ -123,7 +127,7 @@ private struct _AdamTrainer {
         gradient.withUnsafeMutableBufferPointer {
             _MatrixKernels.laneSums(gradientLanes, count: $0.count, into: $0.baseAddress!)
         }
-        applyAdam(&model.parameters)
+        applyAdam(&parameters)
         return lossSum
     }
 

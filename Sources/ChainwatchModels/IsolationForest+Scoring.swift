@@ -3,15 +3,14 @@ import ChainwatchCore
 extension IsolationForest {
     /// Scores every row of `data` into `scores` (resized to `data.rows`; capacity is kept between batches).
     ///
-    /// Axis-parallel forests walk blocks of 64 rows tree-major (a tree's nodes stay in L1 while the block
-    /// walks it), eight rows side by side, so eight dependent load chains are in flight at once. Every walk
-    /// is exactly `heightLimit` steps (pass-through slots), so there is no per-lane exit branch. Path
-    /// lengths are summed per row in `Double`, where the sums are exact, so the result has the same bits as
-    /// ``score(row:)``. Extended forests walk tree-major over chunks of 256 rows, four rows interleaved (each
-    /// step is a d-long dot product). Scratch lives on the stack (`_MatrixKernels.withScratch`): a call does
-    /// not allocate for d ≤ 94 (axis-parallel; larger d takes one heap block per call) or any d (extended).
-    /// Measured (release, d = 40, 100 × 256, one thread, best of 9, shared machine, same session):
-    /// axis-parallel 1.19–1.25 → 1.75–1.76 M rows/s against the previous row-major 8-row kernel.
+    /// Axis-parallel forests walk blocks of 66 rows tree-major (a tree's nodes stay in L1 while the block
+    /// walks it), eleven rows side by side, so eleven dependent load chains are in flight at once, comparing
+    /// integer order keys instead of floats (`IsolationForest+WalkLayout.swift`). Every walk is exactly
+    /// `heightLimit` steps (pass-through slots), so there is no per-lane exit branch. Path lengths are summed
+    /// per row in `Double`, where the sums are exact, so the result has the same bits as ``score(row:)``.
+    /// Extended forests walk tree-major over chunks of 256 rows, four rows interleaved (each step is a
+    /// d-long dot product). Scratch lives on the stack (`_MatrixKernels.withScratch`): a call does not
+    /// allocate for d ≤ 91 (axis-parallel; larger d takes one heap block per call) or any d (extended).
     public func score(_ data: FeatureMatrix, into scores: inout [Float]) {
         precondition(data.dimensions == dimensions, "matrix has \(data.dimensions) columns, forest expects \(dimensions)")
         scores.removeAll(keepingCapacity: true)
@@ -93,85 +92,99 @@ extension IsolationForest {
     @inline(__always)
     private func _bit(_ condition: Bool) -> Int { Int(unsafeBitCast(condition, to: UInt8.self)) }
 
-    /// Rows per block of the axis-parallel walk: the block's rows (64 × 64 floats, 16 KB) and one tree
-    /// (≈ 3 KB) stay in L1 while every row of the block walks that tree.
-    private static var _blockRows: Int { 64 }
+    /// Rows walked side by side. Each walk is one dependency chain of loads (feature, then value) per level,
+    /// so the kernel is latency-bound and more walks in flight is what pays; eleven walk states plus the
+    /// block, node and scratch registers are the 15 general registers, one more spilled (measured: 12 lanes
+    /// slower than 11).
+    private static var _walkLanes: Int { 11 }
 
-    /// Scores every row: blocks of 64 rows, tree-major inside a block, eight rows walked side by side.
+    /// Rows per block: six groups of eleven. The block's keys (66 × 64 × 4 bytes, 17 KB) and one tree
+    /// (255 × 8 + 256 × 4 bytes ≈ 3 KB) stay in L1 while every group walks that tree.
+    private static var _blockRows: Int { 66 }
+
+    /// Scores every row: blocks of 66 rows, tree-major inside a block, eleven rows walked side by side.
     ///
-    /// Walking all trees for 8 rows before moving on (the previous kernel) streams the whole forest
-    /// (≈ 300 KB) through L1 for every 8 rows, so each step's node load came from L2. Tree-major over a
-    /// 64-row block reuses each tree's nodes 64 times while they are in L1. Path lengths are summed in
-    /// `Double`; every leaf length is a multiple of 2⁻²³ below 2⁵ and there are few trees, so the sums are
-    /// exact and independent of order — the same bits as ``score(row:)``.
+    /// Tree-major over a block reuses each tree's nodes while they are in L1 (walking all trees per row
+    /// streams the ≈ 300 KB forest through L1 for every group). Rows are copied into the block as unsigned
+    /// order keys (`IsolationForest+WalkLayout.swift`) with a compile-time row stride of 64 keys when d ≤ 64,
+    /// so lane k's value is one load `[block + feature·4 + k·256]`.
+    ///
+    /// Walk state is `u = slot + 2`: the children of slot `s` are `2s + 1` and `2s + 2`, so one step is
+    /// `u = 2u − [key < threshold key]` — a `cmp` against the node in memory and an `sbb`, with `2u` computed
+    /// off the chain. Path lengths are summed per row in `Double`; every leaf length is a multiple of 2⁻²³
+    /// below 2⁵ and there are few trees, so the sums are exact and independent of order — the same bits as
+    /// ``score(row:)``.
     private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
                                    scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double) {
-        // Rows are copied into the block with a compile-time row stride (64 floats when d ≤ 64), so lane r's
-        // value is one load `[base + feature·4 + r·256]` — no shift, no per-lane base register.
-        // ψ = 256 (height 8) is the default forest: a constant height unrolls the walk completely, which
-        // frees the level counter's register and lets the eight walks be scheduled across levels.
-        if dimensions <= 64 && heightLimit == 8 {
-            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64, height: 8)
-        } else if dimensions <= 64 {
-            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64,
-                              height: heightLimit)
+        if dimensions <= 64 {
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: 64)
         } else {
-            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: dimensions,
-                              height: heightLimit)
+            _walkAxisParallel(values: values, rows: rows, scores: scores, trees: trees, c: c, stride: dimensions)
         }
     }
 
     @inline(__always)
     private func _walkAxisParallel(values: UnsafeBufferPointer<Float>, rows: Int,
                                    scores: UnsafeMutableBufferPointer<Float>, trees: Double, c: Double,
-                                   stride: Int, height: Int) {
-        let d = dimensions
-        let blockRows = IsolationForest._blockRows
+                                   stride: Int) {
+        let d = dimensions, height = heightLimit
+        let lanes = IsolationForest._walkLanes, blockRows = IsolationForest._blockRows
         let accBytes = blockRows * MemoryLayout<Double>.stride
-        _MatrixKernels.withScratch(bytes: accBytes + blockRows * stride * MemoryLayout<Float>.stride) { raw in
-        feature.withUnsafeBufferPointer { featureBuffer in
-        threshold.withUnsafeBufferPointer { thresholdBuffer in
+        _MatrixKernels.withScratch(bytes: accBytes + blockRows * stride * MemoryLayout<UInt32>.stride) { raw in
+        walkNodes.withUnsafeBufferPointer { nodeBuffer in
         leafPathLength.withUnsafeBufferPointer { leafBuffer in
-            let f = featureBuffer.baseAddress!, t = thresholdBuffer.baseAddress!, leaf = leafBuffer.baseAddress!
-            let x = values.baseAddress!
+            let nodes = nodeBuffer.baseAddress!, leaf = leafBuffer.baseAddress!, x = values.baseAddress!
             let internalSlots = internalSlotsPerTree, bottomSlots = bottomSlotsPerTree
             let acc = raw.bindMemory(to: Double.self, capacity: blockRows)
-            let block = (raw + accBytes).bindMemory(to: Float.self, capacity: blockRows * stride)
+            let keys = (raw + accBytes).bindMemory(to: UInt32.self, capacity: blockRows * stride)
+            let block = UnsafePointer(keys)
             var start = 0
             while start < rows {
                 let count = min(blockRows, rows - start)
-                let groups = (count + 7) / 8
-                for r in 0 ..< count { (block + r &* stride).update(from: x + (start + r) * d, count: d) }
-                for r in count ..< groups * 8 { (block + r &* stride).update(repeating: 0, count: d) }
-                acc.update(repeating: 0, count: blockRows)
+                let groups = (count + lanes - 1) / lanes
+                for r in 0 ..< count {
+                    IsolationForest.storeValueKeys(x + (start + r) * d, count: d, to: keys + r &* stride)
+                }
+                // Padding rows walk on key 0 (always left); their sums are never read.
+                for r in count ..< groups * lanes { (keys + r &* stride).update(repeating: 0, count: d) }
+                acc.update(repeating: 0, count: groups * lanes)
                 for tree in 0 ..< treeCount {
-                    let tf = f + tree * internalSlots, tt = t + tree * internalSlots
-                    let tl = leaf + tree * bottomSlots - internalSlots
-                    let rootFeature = Int(tf[0]), rootThreshold = tt[0]
+                    // Indexed by u = slot + 2: node pairs at [2u, 2u + 1], bottom slots at u − internalSlots − 2.
+                    let tn = nodes + (2 &* tree &* internalSlots &- 4)
+                    let tl = leaf + (tree &* bottomSlots &- internalSlots &- 2)
+                    let rootFeature = Int(tn[4]), rootKey = tn[5]
                     for g in 0 ..< groups {
-                        let b = block + g &* 8 &* stride
-                        // The root step is shared by every lane: one feature and threshold load.
-                        var s0 = 1 &+ _bit(b[rootFeature] >= rootThreshold)
-                        var s1 = 1 &+ _bit(b[rootFeature &+ stride] >= rootThreshold)
-                        var s2 = 1 &+ _bit(b[rootFeature &+ 2 &* stride] >= rootThreshold)
-                        var s3 = 1 &+ _bit(b[rootFeature &+ 3 &* stride] >= rootThreshold)
-                        var s4 = 1 &+ _bit(b[rootFeature &+ 4 &* stride] >= rootThreshold)
-                        var s5 = 1 &+ _bit(b[rootFeature &+ 5 &* stride] >= rootThreshold)
-                        var s6 = 1 &+ _bit(b[rootFeature &+ 6 &* stride] >= rootThreshold)
-                        var s7 = 1 &+ _bit(b[rootFeature &+ 7 &* stride] >= rootThreshold)
+                        let b = block + g &* lanes &* stride
+                        // The root step is shared by every lane: one feature and key load.
+                        var u0 = 4 &- _bit(b[rootFeature] < rootKey)
+                        var u1 = 4 &- _bit(b[rootFeature &+ stride] < rootKey)
+                        var u2 = 4 &- _bit(b[rootFeature &+ 2 &* stride] < rootKey)
+                        var u3 = 4 &- _bit(b[rootFeature &+ 3 &* stride] < rootKey)
+                        var u4 = 4 &- _bit(b[rootFeature &+ 4 &* stride] < rootKey)
+                        var u5 = 4 &- _bit(b[rootFeature &+ 5 &* stride] < rootKey)
+                        var u6 = 4 &- _bit(b[rootFeature &+ 6 &* stride] < rootKey)
+                        var u7 = 4 &- _bit(b[rootFeature &+ 7 &* stride] < rootKey)
+                        var u8 = 4 &- _bit(b[rootFeature &+ 8 &* stride] < rootKey)
+                        var u9 = 4 &- _bit(b[rootFeature &+ 9 &* stride] < rootKey)
+                        var u10 = 4 &- _bit(b[rootFeature &+ 10 &* stride] < rootKey)
                         for _ in 1 ..< height {
-                            s0 = 2 &* s0 &+ 1 &+ _bit(b[Int(tf[s0])] >= tt[s0])
-                            s1 = 2 &* s1 &+ 1 &+ _bit(b[Int(tf[s1]) &+ stride] >= tt[s1])
-                            s2 = 2 &* s2 &+ 1 &+ _bit(b[Int(tf[s2]) &+ 2 &* stride] >= tt[s2])
-                            s3 = 2 &* s3 &+ 1 &+ _bit(b[Int(tf[s3]) &+ 3 &* stride] >= tt[s3])
-                            s4 = 2 &* s4 &+ 1 &+ _bit(b[Int(tf[s4]) &+ 4 &* stride] >= tt[s4])
-                            s5 = 2 &* s5 &+ 1 &+ _bit(b[Int(tf[s5]) &+ 5 &* stride] >= tt[s5])
-                            s6 = 2 &* s6 &+ 1 &+ _bit(b[Int(tf[s6]) &+ 6 &* stride] >= tt[s6])
-                            s7 = 2 &* s7 &+ 1 &+ _bit(b[Int(tf[s7]) &+ 7 &* stride] >= tt[s7])
+                            u0 = 2 &* u0 &- _bit(b[Int(tn[2 &* u0])] < tn[2 &* u0 &+ 1])
+                            u1 = 2 &* u1 &- _bit(b[Int(tn[2 &* u1]) &+ stride] < tn[2 &* u1 &+ 1])
+                            u2 = 2 &* u2 &- _bit(b[Int(tn[2 &* u2]) &+ 2 &* stride] < tn[2 &* u2 &+ 1])
+                            u3 = 2 &* u3 &- _bit(b[Int(tn[2 &* u3]) &+ 3 &* stride] < tn[2 &* u3 &+ 1])
+                            u4 = 2 &* u4 &- _bit(b[Int(tn[2 &* u4]) &+ 4 &* stride] < tn[2 &* u4 &+ 1])
+                            u5 = 2 &* u5 &- _bit(b[Int(tn[2 &* u5]) &+ 5 &* stride] < tn[2 &* u5 &+ 1])
+                            u6 = 2 &* u6 &- _bit(b[Int(tn[2 &* u6]) &+ 6 &* stride] < tn[2 &* u6 &+ 1])
+                            u7 = 2 &* u7 &- _bit(b[Int(tn[2 &* u7]) &+ 7 &* stride] < tn[2 &* u7 &+ 1])
+                            u8 = 2 &* u8 &- _bit(b[Int(tn[2 &* u8]) &+ 8 &* stride] < tn[2 &* u8 &+ 1])
+                            u9 = 2 &* u9 &- _bit(b[Int(tn[2 &* u9]) &+ 9 &* stride] < tn[2 &* u9 &+ 1])
+                            u10 = 2 &* u10 &- _bit(b[Int(tn[2 &* u10]) &+ 10 &* stride] < tn[2 &* u10 &+ 1])
                         }
-                        let a = acc + g &* 8
-                        a[0] += Double(tl[s0]); a[1] += Double(tl[s1]); a[2] += Double(tl[s2]); a[3] += Double(tl[s3])
-                        a[4] += Double(tl[s4]); a[5] += Double(tl[s5]); a[6] += Double(tl[s6]); a[7] += Double(tl[s7])
+                        let a = acc + g &* lanes
+                        a[0] += Double(tl[u0]); a[1] += Double(tl[u1]); a[2] += Double(tl[u2])
+                        a[3] += Double(tl[u3]); a[4] += Double(tl[u4]); a[5] += Double(tl[u5])
+                        a[6] += Double(tl[u6]); a[7] += Double(tl[u7]); a[8] += Double(tl[u8])
+                        a[9] += Double(tl[u9]); a[10] += Double(tl[u10])
                     }
                 }
                 for r in 0 ..< count {
@@ -179,7 +192,6 @@ extension IsolationForest {
                 }
                 start += count
             }
-        }
         }
         }
         }

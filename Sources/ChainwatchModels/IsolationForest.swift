@@ -49,13 +49,16 @@ public struct IsolationForest: Sendable, Equatable {
     public let heightLimit: Int
     public let extended: Bool
     /// Axis-parallel split feature per internal slot (0 on pass-through slots and in extended mode).
-    var feature: [Int32]
+    let feature: [Int32]
     /// Split value per internal slot: go right when `value ≥ threshold`; `+∞` marks a pass-through slot.
-    var threshold: [Float]
+    let threshold: [Float]
     /// Extended mode: `dimensions` normal components per internal slot (value = n · x); empty otherwise.
-    var normals: [Float]
+    let normals: [Float]
     /// `depth + c(size)` for every bottom slot.
-    var leafPathLength: [Float]
+    let leafPathLength: [Float]
+    /// Axis-parallel scoring layout derived from `feature` and `threshold`: per internal slot the pair
+    /// (feature, order key of the threshold), see `IsolationForest+WalkLayout.swift`. Empty when extended.
+    let walkNodes: [UInt32]
 
     var internalSlotsPerTree: Int { (1 << heightLimit) - 1 }
     var bottomSlotsPerTree: Int { 1 << heightLimit }
@@ -75,6 +78,7 @@ public struct IsolationForest: Sendable, Equatable {
         self.threshold = threshold
         self.normals = normals
         self.leafPathLength = leafPathLength
+        self.walkNodes = extended ? [] : IsolationForest.walkNodes(feature: feature, threshold: threshold)
     }
 
     /// Average path length of an unsuccessful binary-search-tree search among `n` points:

@@ -1,6 +1,7 @@
 import RealModule
 
-/// SIMD16 building blocks for scoring 16 rows at once, each *lane* a row.
+/// SIMD16 building blocks for training on 16 rows at once, each *lane* a row (scoring uses the same
+/// arithmetic on quads: `_AutoencoderTile`).
 ///
 /// Inputs are transposed so vector `i` holds feature `i` of 16 consecutive rows; a dense layer is then
 /// `acc = b + Σ_i w_oi · x_i` with a broadcast weight per step — no horizontal sums, no gathers. Products and
@@ -8,8 +9,8 @@ import RealModule
 /// fused: without `-target-cpu` a fused multiply-add is a library call per lane (MACHINE-FACTS). Lanes are
 /// only read through raw memory (`_spill`), never as `v[i]` in a loop, which measured ≈ 100× slower.
 ///
-/// Pointers here do not own their memory and must not escape the call; callers are
-/// `Autoencoder.score(_:into:)` and the kernel tests, which check every row count 0 … 67 against scalar code.
+/// Pointers here do not own their memory and must not escape the call; callers are the autoencoder's trainer
+/// and the kernel tests, which check the forward pass against scalar code and the scoring tiles bit for bit.
 enum _MatrixKernels {
     typealias Lanes = SIMD16<Float>
     static let laneCount = 16
@@ -115,28 +116,6 @@ enum _MatrixKernels {
                 var sum: Float = 0
                 for l in 0 ..< laneCount { sum += floats[k * laneCount + l] }
                 output[k] = sum
-            }
-        }
-    }
-
-    /// Per-lane mean of `(reconstruction_j − input_j)²` over `d` features, summed in feature order.
-    static func meanSquaredError(reconstruction: UnsafePointer<Lanes>, input: UnsafePointer<Lanes>,
-                                 dimensions d: Int) -> Lanes {
-        var acc = Lanes()
-        for j in 0 ..< d {
-            let diff = reconstruction[j] - input[j]
-            acc = acc + diff * diff
-        }
-        return acc / Lanes(repeating: Float(d))
-    }
-
-    /// Stores the first `count` lanes of `lanes` at `destination`.
-    static func store(_ lanes: Lanes, count: Int, to destination: UnsafeMutablePointer<Float>) {
-        if count == laneCount {
-            UnsafeMutableRawPointer(destination).storeBytes(of: lanes, as: Lanes.self)
-        } else {
-            withUnsafeBytes(of: lanes) { raw in
-                for l in 0 ..< count { destination[l] = raw.load(fromByteOffset: l * 4, as: Float.self) }
             }
         }
     }
