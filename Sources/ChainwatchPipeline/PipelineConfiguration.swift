@@ -2,6 +2,7 @@ import ChainwatchCore
 import ChainwatchFeatures
 import ChainwatchIO
 import ChainwatchModels
+import Foundation
 
 /// Everything a `run` or `replay` needs to know, as values (recorded in the `runs` table as JSON).
 public struct PipelineConfiguration: Sendable {
@@ -34,6 +35,8 @@ public struct PipelineConfiguration: Sendable {
     public var commitEveryMilliseconds: Int = 250
     /// Print progress (rows/s) to stderr while running.
     public var showProgress: Bool = false
+    /// Run the costliest typology detectors on a second thread, beside the model (same alerts either way).
+    public var parallelDetectors: Bool = ProcessInfo.processInfo.activeProcessorCount > 1
 
     public init(inputs: [String], databasePath: String) {
         self.inputs = inputs.isEmpty ? ["-"] : inputs

@@ -11,7 +11,11 @@ import ChainwatchModels
 struct ScoringStage: ~Copyable {
     private var engine: FeatureEngine
     private var features: FeatureMatrix
+    /// Rule and typology detectors run on this thread, and those run by ``worker`` (if any).
     private var ruleDetectors: [any Detector]
+    private let worker: DetectorWorker?
+    /// Every rule and typology detector's name, in the order their alerts are listed within a row.
+    private let ruleDetectorNames: [String]
     private(set) var model: ModelDetector?
     private let modelConfiguration: ModelDetector.Configuration
     /// `nil` once a model exists (loaded or trained) or when models are off.
@@ -24,8 +28,22 @@ struct ScoringStage: ~Copyable {
         engine = FeatureEngine(configuration: configuration.features)
         let catalogue = engine.catalogue
         features = FeatureMatrix(dimensions: catalogue.names.count)
+        let typologies = configuration.typologies
+        ruleDetectorNames = ["amount_zscore"] + TypologySuite.detectorNames.filter(typologies.enabled.contains)
+        // With a second core, the typologies that cost the most per row run beside the model (measured
+        // per 1M rows: fan-out and fan-in ≈ 0.6 s each, address poisoning 0.36 s, the model ≈ 0.7 s).
+        var local = typologies, offloaded = typologies
+        if configuration.parallelDetectors {
+            local.enabled = typologies.enabled.filter { !Self.offloadedTypologies.contains($0) }
+            offloaded.enabled = typologies.enabled.filter(Self.offloadedTypologies.contains)
+        } else {
+            offloaded.enabled = []
+        }
         ruleDetectors = [AmountZScoreDetector(configuration: configuration.amountZScore)]
-            + TypologySuite.makeDetectors(configuration.typologies)
+            + TypologySuite.makeDetectors(local)
+        worker = offloaded.enabled.isEmpty ? nil : DetectorWorker(name: "chainwatch-detectors") { [offloaded] in
+            TypologySuite.makeDetectors(offloaded)
+        }
         modelConfiguration = configuration.model
         if let model {
             self.model = ModelDetector(
@@ -34,11 +52,16 @@ struct ScoringStage: ~Copyable {
             warmUp = (configuration.warmUpRows, [], 0)
         }
         if configuration.recordScores {
-            var names = ruleDetectors.map(\.name)
+            var names = ruleDetectorNames
             if configuration.useModels { names += ["isolation_forest", "autoencoder", "ensemble"] }
             scores = ScoreTable(detectorNames: names)
         }
     }
+
+    deinit { worker?.stop() }
+
+    /// The typologies ``DetectorWorker`` runs when ``PipelineConfiguration/parallelDetectors`` is on.
+    static let offloadedTypologies: Set<String> = ["fan_out", "fan_in", "address_poisoning", "wash_cycle", "structuring", "dusting"]
 
     var catalogue: FeatureCatalogue { engine.catalogue }
     var featureStatistics: FeatureStatistics { engine.statistics }
@@ -84,10 +107,13 @@ struct ScoringStage: ~Copyable {
 
     private mutating func detect(_ input: DetectionInput, alerts: inout [Alert]) {
         let first = alerts.count
+        worker?.submit(input)
         for index in ruleDetectors.indices {
             ruleDetectors[index].process(input, alerts: &alerts)
         }
         model?.process(input, alerts: &alerts)
+        // Listing order within the batch is settled by the row-and-detector sort below.
+        if let worker { alerts += worker.collect() }
         let alerted = alerts.count - first
         let rowOf = alerted > 1 || (alerted > 0 && scores != nil) ? Self.rows(of: alerts[first...], in: input.batch) : [:]
         if alerted > 1 { putInRowOrder(&alerts, from: first, rowOf: rowOf) }
@@ -108,9 +134,9 @@ struct ScoringStage: ~Copyable {
     /// Orders a batch's alerts by row, then by detector, so alert ids do not depend on batch boundaries.
     private func putInRowOrder(_ alerts: inout [Alert], from first: Int, rowOf: [String: Int]) {
         var detectorOrder: [String: Int] = [:]
-        for (index, detector) in ruleDetectors.enumerated() { detectorOrder[detector.name] = index }
+        for (index, name) in ruleDetectorNames.enumerated() { detectorOrder[name] = index }
         let keyed = alerts[first...].enumerated().map { offset, alert in
-            (row: rowOf[alert.txHash] ?? -1, detector: detectorOrder[alert.detector] ?? ruleDetectors.count, offset: offset, alert: alert)
+            (row: rowOf[alert.txHash] ?? -1, detector: detectorOrder[alert.detector] ?? ruleDetectorNames.count, offset: offset, alert: alert)
         }
         let sorted = keyed.sorted { ($0.row, $0.detector, $0.offset) < ($1.row, $1.detector, $1.offset) }
         alerts.replaceSubrange(first..., with: sorted.map(\.alert))

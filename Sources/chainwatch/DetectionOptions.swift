@@ -39,6 +39,9 @@ struct DetectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Accounts whose state is kept; the least recently active are forgotten beyond this.", valueName: "n"))
     var maxAccounts: Int = 1_000_000
 
+    @Flag(inversion: .prefixedNo, help: "Run the costliest typology detectors on a second thread beside the model (default: on with 2+ cores; alerts are the same either way).")
+    var parallelDetectors: Bool = ProcessInfo.processInfo.activeProcessorCount > 1
+
     func validate() throws {
         guard budget > 0, budget < 1 else { throw ValidationError("--budget must be between 0 and 1 (e.g. 0.001).") }
         guard warmUpRows >= 256 else { throw ValidationError("--warm-up-rows must be at least 256.") }
@@ -63,6 +66,7 @@ struct DetectionOptions: ParsableArguments {
         configuration.features.maxAccounts = maxAccounts
         configuration.amountZScore.maxAccounts = maxAccounts
         configuration.useModels = !noModels
+        configuration.parallelDetectors = parallelDetectors
         configuration.modelPath = noModels ? nil : resolvedModelPath
         configuration.warmUpRows = warmUpRows
         configuration.model.budget = budget

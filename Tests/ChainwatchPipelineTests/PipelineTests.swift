@@ -32,6 +32,23 @@ struct PipelineTests {
         #expect(identical, "\(alertsA.count) vs \(alertsB.count) alerts")
     }
 
+    @Test func detectorsOnASecondThreadRaiseTheSameAlertsInTheSameOrder() throws {
+        // Models on, warm-up included, and a batch size that splits blocks: every detector kind alerts.
+        let input = [Fixtures.ethereumUnorderedLZ4]
+        func alerts(parallel: Bool) throws -> [Alert] {
+            try run(input, database: directory.appendingPathComponent("parallel-\(parallel).db").path) {
+                $0.parallelDetectors = parallel
+                $0.useModels = true
+                $0.warmUpRows = 3_000
+                $0.batchSize = 777
+            }.1
+        }
+        let sequential = try alerts(parallel: false), parallel = try alerts(parallel: true)
+        let detectors = Set(sequential.map(\.detector))
+        #expect(detectors.isSuperset(of: ["ensemble", "fan_out", "fan_in", "burst", "amount_zscore"]), "\(detectors)")
+        #expect(sequential == parallel, "\(sequential.count) vs \(parallel.count) alerts")
+    }
+
     @Test func aSmallWindowProcessesLateRowsInsteadOfDroppingThem() throws {
         let (summary, _) = try run([Fixtures.ethereumUnorderedLZ4], database: directory.appendingPathComponent("w.db").path) {
             $0.reorderWindowBlocks = 8
