@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Minimal, allocation-light JSON text building for `reasons` columns and JSON-lines output.
 ///
@@ -52,7 +57,12 @@ public struct JSONObjectWriter: Sendable {
     public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(format: "%.6g", value)
+        // C's own `%.6g` into a stack buffer: the same text as `String(format:)`, at half the cost
+        // (every model alert formats a dozen numbers).
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            let written = withVaList([value]) { vsnprintf(buffer.baseAddress, 32, "%.6g", $0) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(max(0, min(written, 31)))), as: UTF8.self)
+        }
     }
 
     public static func quoted(_ string: String) -> String {

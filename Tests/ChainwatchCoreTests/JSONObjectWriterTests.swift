@@ -1,6 +1,7 @@
 import ChainwatchCore
 import Foundation
 import Testing
+import _ChainwatchTestSupport
 
 struct JSONObjectWriterTests {
     @Test func writesValidJSONInFixedKeyOrder() throws {
@@ -17,5 +18,20 @@ struct JSONObjectWriterTests {
         #expect(object["quote"] as? String == "a\"b\\c\n\u{1}")
         #expect(object["nan"] is NSNull)
         #expect((object["list"] as? [Int]) == [1, 2])
+    }
+
+    @Test func numbersPrintAsPercentSixG() {
+        // The stack-buffer formatter against Foundation's `String(format:)` on values across the range.
+        var rng = SeededGenerator(seed: 3)
+        var values: [Double] = [0.1, -2.5e-7, 1e-300, 5e-324, 1.7976931348623157e308, 123_456.5, 1_234_567.25, 999_999.5, 0.999_999_49]
+        for _ in 0 ..< 20_000 {
+            values.append(Double.random(in: -1 ... 1, using: &rng) * pow(10, Double(Int.random(in: -40 ... 40, using: &rng))))
+        }
+        // Whole numbers below 10^15 print as integers instead.
+        for value in values where value != value.rounded() || abs(value) >= 1e15 {
+            #expect(JSONObjectWriter.number(value) == String(format: "%.6g", value), "\(value)")
+        }
+        #expect(JSONObjectWriter.number(42) == "42")
+        #expect(JSONObjectWriter.number(.infinity) == "null")
     }
 }
