@@ -58,4 +58,13 @@ public struct StringColumn: Sendable, Equatable {
     public mutating func append(from other: StringColumn, at index: Int) {
         append(bytes: other.bytes[other.range(at: index)])
     }
+
+    /// Appends rows `rows` of `other` with one copy of their bytes.
+    public mutating func append(from other: StringColumn, rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
+        let start = rows.lowerBound == 0 ? 0 : Int(other.ends[rows.lowerBound - 1])
+        let shift = Int64(bytes.count) - Int64(start)
+        bytes.append(contentsOf: other.bytes[start ..< Int(other.ends[rows.upperBound - 1])])
+        ends.append(contentsOf: other.ends[rows].lazy.map { UInt32(Int64($0) + shift) })
+    }
 }

@@ -130,6 +130,34 @@ public struct TxBatch: Sendable, Equatable {
         checkInvariants()
     }
 
+    /// Appends rows `rows` of `other`, each column with one bulk copy (the reorder buffer's common case:
+    /// rows that arrive in block order pass through in runs).
+    public mutating func append(from other: TxBatch, rows: Range<Int>) {
+        guard !rows.isEmpty else { return }
+        blockNumber.append(contentsOf: other.blockNumber[rows])
+        blockTime.append(contentsOf: other.blockTime[rows])
+        txIndex.append(contentsOf: other.txIndex[rows])
+        amount.append(contentsOf: other.amount[rows])
+        gasPrice.append(contentsOf: other.gasPrice[rows])
+        flags.append(contentsOf: other.flags[rows])
+        from.append(contentsOf: other.from[rows])
+        to.append(contentsOf: other.to[rows])
+        hash.append(from: other.hash, rows: rows)
+        fromAddress.append(from: other.fromAddress, rows: rows)
+        toAddress.append(from: other.toAddress, rows: rows)
+        valueRaw.append(from: other.valueRaw, rows: rows)
+        // Source names map through a table built once per call (a batch names one or a few inputs).
+        let mapping = other.sources.map { UInt16(clamping: sourceIndex(for: $0)) }
+        if mapping.isEmpty {
+            let none = UInt16(clamping: sourceIndex(for: ""))
+            sourceIndex.append(contentsOf: repeatElement(none, count: rows.count))
+        } else {
+            sourceIndex.append(contentsOf: other.sourceIndex[rows].lazy.map { mapping[Int($0)] })
+        }
+        sourceLine.append(contentsOf: other.sourceLine[rows])
+        checkInvariants()
+    }
+
     /// Overrides the event time of row `index` (late rows are processed at the watermark's time).
     public mutating func setBlockTime(_ time: Int64, at index: Int) {
         blockTime[index] = time

@@ -13,7 +13,7 @@ import ChainwatchCore
 /// below an already emitted block are flagged late.
 ///
 ///     held:  min-heap of (block, txIndex, seq) → row in `arena`   (at most the rows of `windowBlocks` blocks)
-///     arena: TxBatch of held rows; released rows become garbage, compacted when they dominate
+///     arena: TxBatch of arrived rows; released and late rows become garbage, compacted when they dominate
 ///
 /// - Complexity: O(log held) per row.
 public struct ReorderBuffer: Sendable {
@@ -51,38 +51,59 @@ public struct ReorderBuffer: Sendable {
     /// Takes `batch` in arrival order and appends every row that became releasable to `output`.
     public mutating func push(_ batch: TxBatch, into output: inout TxBatch) {
         arena.chain = batch.chain
-        for index in 0 ..< batch.count {
-            let block = batch.blockNumber[index]
+        // The batch joins the arena with one bulk copy per column (late rows too: they are emitted from
+        // there), and released rows leave in runs of consecutive arena rows — for input already in
+        // block order, the whole release of a push is one run.
+        let base = arena.count
+        arena.append(from: batch, rows: 0 ..< batch.count)
+        var run = 0 ..< 0
+        for row in base ..< arena.count {
+            let block = arena.blockNumber[row]
             if block < highestEmitted {
-                output.append(from: batch, at: index, extraFlags: .late)
-                let time = max(batch.blockTime[index], latestEmittedTime)
+                emit(&run, into: &output)
+                output.append(from: arena, at: row, extraFlags: .late)
+                let time = max(arena.blockTime[row], latestEmittedTime)
                 output.setBlockTime(time, at: output.count - 1)
                 latestEmittedTime = time
                 lateRows += 1
                 continue
             }
-            arena.append(from: batch, at: index)
-            insert(Entry(block: block, txIndex: batch.txIndex[index], sequence: nextSequence, row: arena.count - 1))
+            insert(Entry(block: block, txIndex: arena.txIndex[row], sequence: nextSequence, row: row))
             nextSequence += 1
             highestSeen = max(highestSeen, block)
-            release(upTo: highestSeen - windowBlocks, into: &output)
+            release(upTo: highestSeen - windowBlocks, run: &run, into: &output)
         }
+        emit(&run, into: &output)
         compactIfNeeded()
     }
 
     /// End of input: emits everything held, sorted.
     public mutating func flush(into output: inout TxBatch) {
-        release(upTo: .max, into: &output)
+        var run = 0 ..< 0
+        release(upTo: .max, run: &run, into: &output)
+        emit(&run, into: &output)
         arena.removeAll()
     }
 
-    private mutating func release(upTo threshold: Int64, into output: inout TxBatch) {
+    /// Releases held rows up to block `threshold` in order, extending `run` while they are consecutive
+    /// arena rows and emitting it when they are not.
+    private mutating func release(upTo threshold: Int64, run: inout Range<Int>, into output: inout TxBatch) {
         while let top = heap.first, top.block <= threshold {
             removeFirst()
-            output.append(from: arena, at: top.row)
+            if top.row == run.upperBound, !run.isEmpty {
+                run = run.lowerBound ..< run.upperBound + 1
+            } else {
+                emit(&run, into: &output)
+                run = top.row ..< top.row + 1
+            }
             highestEmitted = max(highestEmitted, top.block)
             latestEmittedTime = max(latestEmittedTime, arena.blockTime[top.row])
         }
+    }
+
+    private func emit(_ run: inout Range<Int>, into output: inout TxBatch) {
+        output.append(from: arena, rows: run)
+        run = 0 ..< 0
     }
 
     /// Drops released rows from the arena once they are most of it (keeps memory bounded by the window).
@@ -90,9 +111,16 @@ public struct ReorderBuffer: Sendable {
         let dead = arena.count - heap.count
         guard dead > 4096, dead > heap.count else { return }
         var compacted = TxBatch(chain: arena.chain, capacity: heap.count)
-        for position in heap.indices {
-            compacted.append(from: arena, at: heap[position].row)
-            heap[position].row = compacted.count - 1
+        let first = heap.lazy.map(\.row).min() ?? arena.count
+        if arena.count - first == heap.count {
+            // The held rows are the arena's tail (input in block order): one bulk copy.
+            compacted.append(from: arena, rows: first ..< arena.count)
+            for position in heap.indices { heap[position].row -= first }
+        } else {
+            for position in heap.indices {
+                compacted.append(from: arena, at: heap[position].row)
+                heap[position].row = compacted.count - 1
+            }
         }
         arena = compacted
     }
