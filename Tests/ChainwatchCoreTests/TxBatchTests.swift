@@ -24,6 +24,25 @@ struct TxBatchTests {
         for i in rows.indices { #expect(copy[49 - i] == rows[i]) }
     }
 
+    @Test func rangesAppendLikeTheirRows() {
+        var batch = TxBatch()
+        let rows = (0 ..< 40).map { Self.transaction($0, creation: $0 % 9 == 0) }
+        rows.forEach { batch.append($0) }
+        // A target that already holds rows and names a third source, so indices and byte offsets shift.
+        var bulk = TxBatch(), single = TxBatch()
+        var other = Self.transaction(99)
+        other.source = "c.csv"
+        bulk.append(other)
+        single.append(other)
+        for range in [0 ..< 0, 3 ..< 17, 17 ..< 18, 0 ..< 40] {
+            bulk.append(from: batch, rows: range)
+            for i in range { single.append(from: batch, at: i) }
+        }
+        #expect(bulk.count == single.count && bulk.count == 1 + 14 + 1 + 40)
+        for i in 0 ..< bulk.count { #expect(bulk[i] == single[i], "row \(i)") }
+        #expect(bulk.sources == ["c.csv", "a.csv", "b.csv"])
+    }
+
     @Test func removeAllKeepsColumnsInStep() {
         var batch = TxBatch()
         batch.append(Self.transaction(1))
