@@ -158,8 +158,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     private mutating func remove(_ slots: [Int]) {
         for slot in slots {
             var list = recent[slot].counterparties
-            for index in 0 ..< Int(list.count) { refs.release(lists.element(index, of: list).ref) }
-            lists.release(&list)
+            lists.release(&list, refs: &refs, ref: \.ref)
         }
         recent.remove(slots: slots)
     }

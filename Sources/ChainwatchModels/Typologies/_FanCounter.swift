@@ -158,8 +158,7 @@ struct _FanCounter: Sendable {
     private mutating func removeHubs(_ slots: [Int]) {
         for slot in slots {
             var list = hubs[slot].window
-            for index in 0 ..< Int(list.count) { refs.release(windows.element(index, of: list).ref) }
-            windows.release(&list)
+            windows.release(&list, refs: &refs, ref: \.ref)
         }
         hubs.remove(slots: slots)
     }

@@ -104,3 +104,11 @@ struct _ListArena<Element: Sendable>: Sendable {
         list.start = 0
     }
 }
+
+extension _ListArena {
+    /// Releases `list` and, first, the stored transaction each of its elements holds (`ref`).
+    mutating func release(_ list: inout List, refs: inout _TxRefPool, ref: (Element) -> UInt32) {
+        for index in 0 ..< Int(list.count) { refs.release(ref(element(index, of: list))) }
+        release(&list)
+    }
+}
