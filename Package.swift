@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "ChainwatchModels",
             dependencies: [
-                "ChainwatchCore", "ChainwatchFeatures",
+                "ChainwatchCore", "ChainwatchFeatures", "_ChainwatchAVX2Kernels",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
