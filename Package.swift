@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "ChainwatchCoreTests", dependencies: ["ChainwatchCore", "_ChainwatchTestSupport"]),
         .testTarget(name: "ChainwatchIOTests", dependencies: ["ChainwatchIO", "_ChainwatchTestSupport", "CLZ4"]),
         .testTarget(name: "ChainwatchFeaturesTests", dependencies: ["ChainwatchFeatures", "ChainwatchIO", "_ChainwatchTestSupport"]),
-        .testTarget(name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchTestSupport"]),
+        .testTarget(name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchAVX2Kernels", "_ChainwatchTestSupport"]),
         .testTarget(name: "ChainwatchStoreTests", dependencies: ["ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
         .testTarget(
             name: "ChainwatchPipelineTests",
