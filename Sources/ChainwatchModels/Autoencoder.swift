@@ -45,9 +45,10 @@ public struct Autoencoder: Sendable, Equatable {
     public internal(set) var parameters: [Float] {
         didSet { broadcastParameters = Autoencoder.broadcast(parameters) }
     }
-    /// ``parameters`` with each value repeated in four lanes, for the scoring kernel
+    /// ``parameters`` with each value repeated in four lanes, for the SSE2 scoring kernel
     /// (`Autoencoder+Scoring.swift`): a weight is then one aligned load there instead of a load and a shuffle
-    /// on the FP ports, which are the kernel's bottleneck. Kept in step with `parameters` (26 KB at 40-16-8-16-40).
+    /// on the FP ports, which are the kernel's bottleneck (the AVX2 kernel broadcasts from ``parameters`` with
+    /// one load). Kept in step with `parameters` (26 KB at 40-16-8-16-40).
     private(set) var broadcastParameters: [SIMD4<Float>]
 
     public var dimensions: Int { layerSizes[0] }
