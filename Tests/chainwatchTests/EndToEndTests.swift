@@ -1,3 +1,4 @@
+import ChainwatchCore
 import ChainwatchStore
 import Foundation
 import Testing
