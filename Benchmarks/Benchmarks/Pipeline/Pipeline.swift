@@ -69,34 +69,22 @@ let benchmarks = {
 
     // MARK: Parse: decode only.
 
-    Benchmark("Parse", configuration: configuration { inputBytes = BenchmarkData.transactionBytes() }) { benchmark in
-        let reader = openReader(inputBytes)
-        var batch = TxBatch(capacity: BenchmarkData.batchRows)
-        var quarantine: [QuarantineRecord] = []
-        var count = 0
-        benchmark.startMeasurement()
-        let start = ContinuousClock.now
-        while read(reader, into: &batch, quarantine: &quarantine) {
-            count += 1
-            blackHole(batch.count)
-        }
-        let seconds = elapsedSeconds(since: start)
-        benchmark.stopMeasurement()
-        benchmark.measurement(rowsPerSecond, Int(Double(reader.rowsDecoded) / seconds))
-        benchmark.measurement(batchesMeasured, count)
-    }
-
-    // Steady state: warm up on the first part of the input, measure only the tail (last 1/2, last 1/8).
-    for (label, tailDivisor) in [("2nd half", 2), ("last 8th", 8)] {
-        Benchmark("Parse steady (\(label))", configuration: configuration(extra: [firstPartRowsPerSecond]) { inputBytes = BenchmarkData.transactionBytes() }) { benchmark in
+    // The whole pass ("Parse"), and steady state: warm up on the first part of the input, measure only the
+    // tail (last 1/2, last 1/8).
+    for (label, tailDivisor) in [(nil, 1), ("2nd half", 2), ("last 8th", 8)] as [(String?, Int)] {
+        let name = label.map { "Parse steady (\($0))" } ?? "Parse"
+        let extra = label == nil ? [] : [firstPartRowsPerSecond]
+        Benchmark(name, configuration: configuration(extra: extra) { inputBytes = BenchmarkData.transactionBytes() }) { benchmark in
             let reader = openReader(inputBytes)
             var batch = TxBatch(capacity: BenchmarkData.batchRows)
             var quarantine: [QuarantineRecord] = []
-            let warmBytes = Int64(inputBytes.count - inputBytes.count / tailDivisor)
-            let warmStart = ContinuousClock.now
-            while reader.bytesConsumed < warmBytes, read(reader, into: &batch, quarantine: &quarantine) {}
+            if tailDivisor > 1 {
+                let warmBytes = Int64(inputBytes.count - inputBytes.count / tailDivisor)
+                let warmStart = ContinuousClock.now
+                while reader.bytesConsumed < warmBytes, read(reader, into: &batch, quarantine: &quarantine) {}
+                benchmark.measurement(firstPartRowsPerSecond, Int(Double(reader.rowsDecoded) / elapsedSeconds(since: warmStart)))
+            }
             let rowsBefore = reader.rowsDecoded
-            benchmark.measurement(firstPartRowsPerSecond, Int(Double(rowsBefore) / elapsedSeconds(since: warmStart)))
             var count = 0
             benchmark.startMeasurement()
             let start = ContinuousClock.now
@@ -118,36 +106,23 @@ let benchmarks = {
         BenchmarkData.releaseBytes()
     }
 
-    Benchmark("Features", configuration: configuration(extra: [bytesPerAccount], setup: decoded)) { benchmark in
-        var engine = FeatureEngine(configuration: FeatureConfiguration())
-        var features = FeatureMatrix(dimensions: engine.catalogue.names.count)
-        var rows = 0
-        benchmark.startMeasurement()
-        let start = ContinuousClock.now
-        for batch in batches {
-            engine.process(batch, into: &features)
-            rows += batch.count
-            blackHole(features.values.last)
-        }
-        let seconds = elapsedSeconds(since: start)
-        benchmark.stopMeasurement()
-        benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
-        benchmark.measurement(batchesMeasured, batches.count)
-        benchmark.measurement(bytesPerAccount, Int(engine.statistics.bytesPerAccount.rounded()))
-    }
-
-    for (label, tailDivisor) in [("2nd half", 2), ("last 8th", 8)] {
-        Benchmark("Features steady (\(label))", configuration: configuration(extra: [firstPartRowsPerSecond], setup: decoded)) { benchmark in
+    // The whole pass ("Features", with the memory per account at its end) and the steady-state tails.
+    for (label, tailDivisor) in [(nil, 1), ("2nd half", 2), ("last 8th", 8)] as [(String?, Int)] {
+        let name = label.map { "Features steady (\($0))" } ?? "Features"
+        let extra = label == nil ? [bytesPerAccount] : [firstPartRowsPerSecond]
+        Benchmark(name, configuration: configuration(extra: extra, setup: decoded)) { benchmark in
             var engine = FeatureEngine(configuration: FeatureConfiguration())
             var features = FeatureMatrix(dimensions: engine.catalogue.names.count)
             let warm = batches.count - batches.count / tailDivisor
-            let warmStart = ContinuousClock.now
-            var warmRows = 0
-            for batch in batches[..<warm] {
-                engine.process(batch, into: &features)
-                warmRows += batch.count
+            if warm > 0 {
+                let warmStart = ContinuousClock.now
+                var warmRows = 0
+                for batch in batches[..<warm] {
+                    engine.process(batch, into: &features)
+                    warmRows += batch.count
+                }
+                benchmark.measurement(firstPartRowsPerSecond, Int(Double(warmRows) / elapsedSeconds(since: warmStart)))
             }
-            benchmark.measurement(firstPartRowsPerSecond, Int(Double(warmRows) / elapsedSeconds(since: warmStart)))
             var rows = 0
             benchmark.startMeasurement()
             let start = ContinuousClock.now
@@ -160,6 +135,7 @@ let benchmarks = {
             benchmark.stopMeasurement()
             benchmark.measurement(rowsPerSecond, Int(Double(rows) / seconds))
             benchmark.measurement(batchesMeasured, batches.count - warm)
+            if label == nil { benchmark.measurement(bytesPerAccount, Int(engine.statistics.bytesPerAccount.rounded())) }
         }
     }
 
