@@ -64,11 +64,9 @@ struct AccountColumns: ~Copyable {
     /// The HyperLogLog estimate of distinct counterparties of `state` (as `Float`).
     @inline(__always)
     func distinct(_ state: AccountState) -> Float {
-        let raw = alphaMM / Double(state.hyperLogLogSum)
-        if raw <= 2.5 * Double(registerCount), state.hyperLogLogZeros > 0 {
-            return linearCounting[Int(state.hyperLogLogZeros)]
-        }
-        return Float(raw)
+        Float(HyperLogLog.estimate(
+            sum: Double(state.hyperLogLogSum), zeros: Int(state.hyperLogLogZeros), count: registerCount, alphaMM: alphaMM
+        ) { Double(linearCounting[$0]) })
     }
 
     /// Gives `id` empty state first seen at `now` (a fresh account, or an id reused after eviction).

@@ -79,10 +79,16 @@ public struct HyperLogLog: Sendable, Equatable {
             }
         }
         let (sum, zeros) = _FeatureKernels.hyperLogLogSums(registers, at: base, count: count)
-        let raw = alpha * m * m / Double(sum)
-        if raw <= 2.5 * m, zeros > 0 {
-            return m * log(m / Double(zeros))
-        }
+        return estimate(sum: Double(sum), zeros: zeros, count: count, alphaMM: alpha * m * m) { m * log(m / Double($0)) }
+    }
+
+    /// The estimate from a block's summary: Σ 2^−r over its registers (`sum`) and its zero registers.
+    /// α·m²/Σ, or linear counting m·ln(m / zeros) (`linearCounting(zeros)`, which callers may tabulate)
+    /// when that is at most 2.5·m and some register is still zero.
+    @inline(__always)
+    static func estimate(sum: Double, zeros: Int, count: Int, alphaMM: Double, linearCounting: (Int) -> Double) -> Double {
+        let raw = alphaMM / sum
+        if raw <= 2.5 * Double(count), zeros > 0 { return linearCounting(zeros) }
         return raw
     }
 }
