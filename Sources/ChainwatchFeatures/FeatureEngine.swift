@@ -123,10 +123,11 @@ public struct FeatureEngine: ~Copyable, Sendable {
         // its lastTime (a self-transfer).
         var toDecay = SIMD4<Float>(repeating: 1)
         var toLastTime = Int64.min
-        if hasTo {
-            let toBefore = accounts.states.pointer(Int(toID))
-            toLastTime = toBefore.pointee.lastTime
-            toDecay = writeSide(toBefore, side: 1, sample: x, now: now, into: values, at: base &+ layout.toBase)
+        // Stable for the whole row: the columns grow only when an account is interned.
+        let toState = hasTo ? accounts.states.pointer(Int(toID)) : nil
+        if let toState {
+            toLastTime = toState.pointee.lastTime
+            toDecay = writeSide(toState, side: 1, sample: x, now: now, into: values, at: base &+ layout.toBase)
         } else {
             // A contract creation has no receiver: its receiver-side features are 0.
             for k in 0 ..< layout.perSide { values[base &+ layout.toBase &+ k] = 0 }
@@ -157,9 +158,8 @@ public struct FeatureEngine: ~Copyable, Sendable {
         // sender, so a self-transfer sees its own send.
         let sample = Float(amount)
         update(fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
-        if hasTo {
+        if let toState {
             insertCounterparty(toKey.mixedHash, into: fromID, state: fromState)
-            let toState = accounts.states.pointer(Int(toID))
             update(toState, side: 1, sample: x, amount: sample, now: now, decay: toState.pointee.lastTime == toLastTime ? toDecay : nil)
             insertCounterparty(fromKey.mixedHash, into: toID, state: toState)
             Self.recordReceived(toState, amount: sample, block: block)
