@@ -30,13 +30,19 @@ public enum TypologySuite {
         public var washCycle = WashCycleDetector.Configuration()
 
         public init() {}
+
+        /// The enabled detectors' names in ``TypologySuite/detectorNames`` order (the order
+        /// ``TypologySuite/makeDetectors(_:)`` creates them in).
+        public var enabledInOrder: [String] {
+            let enabled = Set(enabled)
+            return TypologySuite.detectorNames.filter(enabled.contains)
+        }
     }
 
     /// The enabled detectors, in ``detectorNames`` order.
     public static func makeDetectors(_ configuration: Configuration) -> [any Detector] {
-        let enabled = Set(configuration.enabled)
         var detectors: [any Detector] = []
-        for name in detectorNames where enabled.contains(name) {
+        for name in configuration.enabledInOrder {
             switch name {
             case "peel_chain": detectors.append(PeelChainDetector(configuration: configuration.peelChain))
             case "fan_out": detectors.append(FanOutDetector(configuration: configuration.fanOut))
