@@ -26,12 +26,14 @@ let package = Package(
 
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        // A cache prefetch hint (one inline C function) for the table lookups of the feature engine.
+        .target(name: "CPrefetch"),
 
         // MARK: - Pipeline stages
 
         .target(name: "ChainwatchCore"),
         .target(name: "ChainwatchIO", dependencies: ["ChainwatchCore", "CLZ4"]),
-        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore"]),
+        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore", "CPrefetch"]),
         // Scoring kernels built for AVX2 CPUs (see `avx2KernelSettings`); ChainwatchModels picks them at run time.
         .target(name: "_ChainwatchAVX2Kernels"),
         .target(
@@ -103,7 +105,7 @@ let targetCPUSettings: [SwiftSetting] = Context.environment["CHAINWATCH_TARGET_C
     [.unsafeFlags(["-target-cpu", $0])]
 } ?? []
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CPrefetch" {
     let cpuSettings = target.name == "_ChainwatchAVX2Kernels" ? avx2KernelSettings : targetCPUSettings
     target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings + cpuSettings
 }

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// The hot state of one account: everything a row reads and writes, in 144 contiguous bytes
@@ -67,6 +68,20 @@ struct AccountColumns: ~Copyable {
         Float(HyperLogLog.estimate(
             sum: Double(state.hyperLogLogSum), zeros: Int(state.hyperLogLogZeros), count: registerCount, alphaMM: alphaMM
         ) { Double(linearCounting[$0]) })
+    }
+
+    /// Hints the cache to load every line of account `index`'s state and registers (ids not yet handed
+    /// out are skipped).
+    @inline(__always)
+    func prefetch(_ index: Int) {
+        guard index < states.count else { return }
+        let state = UnsafeRawPointer(states.pointer(index))
+        cw_prefetch(state)
+        cw_prefetch(state + 64)
+        cw_prefetch(state + (MemoryLayout<AccountState>.size - 1))
+        let registers = UnsafeRawPointer(self.registers.pointer(index * registerCount))
+        cw_prefetch(registers)
+        cw_prefetch(registers + (registerCount - 1))
     }
 
     /// Gives `id` empty state first seen at `now` (a fresh account, or an id reused after eviction).

@@ -1,4 +1,5 @@
 import ChainwatchCore
+import CPrefetch
 
 /// Interns 20-byte account keys into dense `UInt32` ids, with a cap and least-recently-active eviction.
 ///
@@ -58,6 +59,24 @@ public struct AccountTable: Sendable {
             if keys[Int(id)] == key { return id }
             index = (index + 1) & mask
         }
+    }
+
+    /// Hints the cache to load the slot a lookup of a key with hash `hash` (`AccountKey.mixedHash`) probes first.
+    @inline(__always)
+    func prefetchHomeSlot(hash: UInt64) {
+        slots.withUnsafeBufferPointer { cw_prefetch($0.baseAddress! + (Int(truncatingIfNeeded: hash) & mask)) }
+    }
+
+    /// The id in the slot a lookup of hash `hash` probes first, and hints the cache to load that id's key.
+    ///
+    /// A guess for prefetching only: at load ≤ ½ most keys sit in their home slot, so this is usually the
+    /// key's own id, but it may be another key's or none.
+    @inline(__always)
+    func prefetchHomeKey(hash: UInt64) -> UInt32? {
+        let id = slots[Int(truncatingIfNeeded: hash) & mask]
+        guard id != Self.empty else { return nil }
+        keys.withUnsafeBufferPointer { cw_prefetch($0.baseAddress! + Int(id)) }
+        return id
     }
 
     /// The id of `key`, inserting it (and evicting if full) when absent; marks it active at `now`.

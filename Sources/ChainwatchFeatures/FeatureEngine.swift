@@ -41,8 +41,6 @@ public struct FeatureEngine: ~Copyable, Sendable {
     /// (contract creation).
     public private(set) var lastToIDs: [UInt32] = []
     var rowsProcessed = 0
-    /// Sum of the warm-up loads (never read; keeps the read-only pre-pass from being optimised away).
-    var warmSink: UInt32 = 0
 
     public init(configuration: FeatureConfiguration = .init()) {
         configuration.validate()
@@ -75,30 +73,51 @@ public struct FeatureEngine: ~Copyable, Sendable {
     public mutating func process(_ batch: TxBatch, into features: inout FeatureMatrix) {
         precondition(features.dimensions == layout.dimensions, "feature matrix has the wrong number of columns")
         features.resize(rows: batch.count) // every value of every row is written below
-        lastFromIDs.removeAll(keepingCapacity: true)
-        lastToIDs.removeAll(keepingCapacity: true)
-        lastFromIDs.reserveCapacity(batch.count)
-        lastToIDs.reserveCapacity(batch.count)
-        features.values.withUnsafeMutableBufferPointer { buffer in
-            let writer = _RowWriter(buffer)
-            // Rows go in chunks: a read-only pass first loads the chunk's table slots, keys, account
-            // state and HyperLogLog registers (independent loads, so their cache misses overlap), then the
-            // stateful pass runs on warm lines. The warm-up changes no state.
-            var start = 0
-            while start < batch.count {
-                let end = min(start + Self.warmChunk, batch.count)
-                warmSink &+= warm(start ..< end, of: batch)
-                for row in start ..< end {
-                    processRow(row, of: batch, into: writer)
+        let rows = batch.count
+        // Fresh id arrays, filled in place: the previous batch's arrays may still be held by the caller.
+        let (fromIDs, toIDs) = Self.idColumns(rows) { fromIDs, toIDs in
+            features.values.withUnsafeMutableBufferPointer { buffer in
+                let writer = _RowWriter(buffer)
+                // Rows go in chunks, with the account lines they need requested ahead (see `prefetchSlots`
+                // and `prefetchAccounts`): a chunk's home slots one chunk before it runs, its keys and state
+                // just before, so the rows find their lines in cache. Prefetching changes no state.
+                var start = 0
+                prefetchSlots(0 ..< min(Self.chunkRows, rows), of: batch)
+                while start < rows {
+                    let end = min(start + Self.chunkRows, rows)
+                    prefetchSlots(end ..< min(end + Self.chunkRows, rows), of: batch)
+                    prefetchAccounts(start ..< end, of: batch)
+                    for row in start ..< end {
+                        (fromIDs[row], toIDs[row]) = processRow(row, of: batch, into: writer)
+                    }
+                    start = end
                 }
-                start = end
             }
         }
+        lastFromIDs = fromIDs
+        lastToIDs = toIDs
         rowsProcessed += batch.count
     }
 
+    /// Two `rows`-long id arrays, every element written by `fill`.
     @inline(__always)
-    private mutating func processRow(_ row: Int, of batch: TxBatch, into values: _RowWriter) {
+    private static func idColumns(
+        _ rows: Int, _ fill: (UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt32>) -> Void
+    ) -> ([UInt32], [UInt32]) {
+        var toIDs: [UInt32] = []
+        let fromIDs = [UInt32](unsafeUninitializedCapacity: rows) { from, fromCount in
+            toIDs = [UInt32](unsafeUninitializedCapacity: rows) { to, toCount in
+                fill(from, to)
+                toCount = rows
+            }
+            fromCount = rows
+        }
+        return (fromIDs, toIDs)
+    }
+
+    /// Writes the features of row `row` and updates state; returns the row's sender and receiver ids.
+    @inline(__always)
+    private mutating func processRow(_ row: Int, of batch: TxBatch, into values: _RowWriter) -> (from: UInt32, to: UInt32) {
         let now = batch.blockTime[row]
         let block = batch.blockNumber[row]
         let flags = batch.flags[row]
@@ -109,8 +128,6 @@ public struct FeatureEngine: ~Copyable, Sendable {
 
         let fromID = intern(fromKey, now: now, pinned: .max)
         let toID = hasTo ? intern(toKey, now: now, pinned: fromID) : UInt32.max
-        lastFromIDs.append(fromID)
-        lastToIDs.append(toID)
 
         // log1p of the amount, the gas price and the running mean gas price in one kernel call.
         let logs = _FeatureKernels.log1p(SIMD4(Float(max(amount, 0)), Float(max(batch.gasPrice[row], 0)), Float(max(gasMean, 0)), 0))
@@ -164,42 +181,39 @@ public struct FeatureEngine: ~Copyable, Sendable {
             insertCounterparty(fromKey.mixedHash, into: toID, state: toState)
             Self.recordReceived(toState, amount: sample, block: block)
         }
+        return (fromID, toID)
     }
 
-    /// Rows per warm-up chunk: enough independent misses in flight, few enough lines to stay in L1/L2.
-    static let warmChunk = 16
+    /// Rows per prefetch chunk: enough independent misses in flight, few enough lines to stay in L1.
+    static let chunkRows = 16
 
-    /// Touches (reads only) every account line the rows in `range` will need from earlier state; returns
-    /// a value derived from the loads so they are not optimised away. (The burst sketch, 1 MiB by
-    /// default, stays cache-resident and is not touched.)
+    /// Hints the cache to load the table slot each account of rows `range` probes first. (A receiver-less
+    /// row prefetches the slot of the empty key: harmless.)
     @inline(__always)
-    private mutating func warm(_ range: Range<Int>, of batch: TxBatch) -> UInt32 {
-        var sink: UInt32 = 0
+    private func prefetchSlots(_ range: Range<Int>, of batch: TxBatch) {
         batch.from.withUnsafeBufferPointer { from in
             batch.to.withUnsafeBufferPointer { to in
-                batch.flags.withUnsafeBufferPointer { flags in
-                    let stride = MemoryLayout<AccountState>.stride
-                    let m = accounts.registerCount
-                    @inline(__always) func touch(_ id: UInt32) {
-                        let index = Int(id)
-                        guard index < accounts.states.count else { return }
-                        let raw = UnsafeRawPointer(accounts.states.pointer(index))
-                        sink &+= raw.load(as: UInt32.self)
-                        sink &+= raw.load(fromByteOffset: 64, as: UInt32.self)
-                        sink &+= raw.load(fromByteOffset: stride - 4, as: UInt32.self)
-                        let r = accounts.registers.pointer(index * m)
-                        sink &+= UInt32(r[0]) &+ UInt32(r[m - 1])
-                    }
-                    for row in range {
-                        let fromKey = from[row], toKey = to[row]
-                        let hasTo = !flags[row].contains(.contractCreation)
-                        if let id = table.lookup(fromKey) { touch(id) }
-                        if hasTo, let id = table.lookup(toKey) { touch(id) }
-                    }
+                for row in range {
+                    table.prefetchHomeSlot(hash: from[row].mixedHash)
+                    table.prefetchHomeSlot(hash: to[row].mixedHash)
                 }
             }
         }
-        return sink
+    }
+
+    /// Hints the cache to load the key, state and registers of the id in each account's home slot (its
+    /// own id whenever it sits there, as most keys do). The burst sketch, 1 MiB by default, stays
+    /// cache-resident and is not prefetched.
+    @inline(__always)
+    private func prefetchAccounts(_ range: Range<Int>, of batch: TxBatch) {
+        batch.from.withUnsafeBufferPointer { from in
+            batch.to.withUnsafeBufferPointer { to in
+                for row in range {
+                    if let id = table.prefetchHomeKey(hash: from[row].mixedHash) { accounts.prefetch(Int(id)) }
+                    if let id = table.prefetchHomeKey(hash: to[row].mixedHash) { accounts.prefetch(Int(id)) }
+                }
+            }
+        }
     }
 
     @inline(__always)
