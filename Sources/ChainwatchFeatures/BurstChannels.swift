@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// MIDAS-R edge-burst state (Bhatia et al., "MIDAS: Microcluster-Based Detector of Anomalies in Edge
@@ -119,6 +120,18 @@ struct BurstChannels: ~Copyable {
         if lanes[2] != 0 { let m = visit(2, mixed[2], weights[2]); a[2] = m.x; s[2] = m.y }
         if lanes[3] != 0 { let m = visit(3, mixed[3], weights[3]); a[3] = m.x; s[3] = m.y }
         return (a, s)
+    }
+
+    /// Hints the cache to load every counter ``observe(_:lanes:weights:)`` visits for these channel hashes.
+    @inline(__always)
+    func prefetch(_ mixed: SIMD4<UInt64>) {
+        let c = counters.pointer(0), width = width
+        for row in 0 ..< depth {
+            cw_prefetch(c + ((row &* 4) &* width &+ CountMinSketch.column(mixed: mixed[0], row: row, width: width)))
+            cw_prefetch(c + ((row &* 4 &+ 1) &* width &+ CountMinSketch.column(mixed: mixed[1], row: row, width: width)))
+            cw_prefetch(c + ((row &* 4 &+ 2) &* width &+ CountMinSketch.column(mixed: mixed[2], row: row, width: width)))
+            cw_prefetch(c + ((row &* 4 &+ 3) &* width &+ CountMinSketch.column(mixed: mixed[3], row: row, width: width)))
+        }
     }
 
     /// log1p of the MIDAS score per lane, counting this transaction (weights `weights`) as in the paper.

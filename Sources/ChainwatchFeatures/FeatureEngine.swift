@@ -202,8 +202,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
     }
 
     /// Hints the cache to load the key, state and registers of the id in each account's home slot (its
-    /// own id whenever it sits there, as most keys do). The burst sketch, 1 MiB by default, stays
-    /// cache-resident and is not prefetched.
+    /// own id whenever it sits there, as most keys do), and the burst sketch counters of each row.
     @inline(__always)
     private func prefetchAccounts(_ range: Range<Int>, of batch: TxBatch) {
         batch.from.withUnsafeBufferPointer { from in
@@ -211,6 +210,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
                 for row in range {
                     if let id = table.prefetchHomeKey(hash: from[row].mixedHash) { accounts.prefetch(Int(id)) }
                     if let id = table.prefetchHomeKey(hash: to[row].mixedHash) { accounts.prefetch(Int(id)) }
+                    bursts.prefetch(BurstChannels.mixed(BurstChannels.hashes(from: from[row].mixedHash, to: to[row].mixedHash)))
                 }
             }
         }
