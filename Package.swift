@@ -33,9 +33,9 @@ let package = Package(
 
         .target(name: "ChainwatchCore"),
         .target(name: "ChainwatchIO", dependencies: ["ChainwatchCore", "CLZ4"]),
-        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore", "CPrefetch"]),
-        // Scoring kernels built for AVX2 CPUs (see `avx2KernelSettings`); ChainwatchModels picks them at run time.
-        .target(name: "_ChainwatchAVX2Kernels"),
+        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore", "CPrefetch", "_ChainwatchAVX2Kernels"]),
+        // Kernels built for AVX2 CPUs (see `avx2KernelSettings`); features and models pick them at run time.
+        .target(name: "_ChainwatchAVX2Kernels", dependencies: ["ChainwatchCore"]),
         .target(
             name: "ChainwatchModels",
             dependencies: [
@@ -61,7 +61,10 @@ let package = Package(
         .target(name: "_ChainwatchTestSupport", dependencies: ["ChainwatchCore"]),
         .testTarget(name: "ChainwatchCoreTests", dependencies: ["ChainwatchCore", "_ChainwatchTestSupport"]),
         .testTarget(name: "ChainwatchIOTests", dependencies: ["ChainwatchIO", "_ChainwatchTestSupport", "CLZ4"]),
-        .testTarget(name: "ChainwatchFeaturesTests", dependencies: ["ChainwatchFeatures", "ChainwatchIO", "_ChainwatchTestSupport"]),
+        .testTarget(
+            name: "ChainwatchFeaturesTests",
+            dependencies: ["ChainwatchFeatures", "ChainwatchIO", "_ChainwatchTestSupport", "_ChainwatchAVX2Kernels"]
+        ),
         .testTarget(name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchAVX2Kernels", "_ChainwatchTestSupport"]),
         .testTarget(name: "ChainwatchStoreTests", dependencies: ["ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
         .testTarget(
@@ -83,9 +86,10 @@ let sharedSwiftSettings: [SwiftSetting] = [
     .define("CHAINWATCH_INTERNAL_CHECKS", .when(configuration: .debug)),
 ]
 
-// The autoencoder's 8-wide scoring kernel, and only it, is compiled for Haswell (AVX2), so a plain
-// `swift build -c release` has it: ChainwatchModels checks /proc/cpuinfo once per process and calls it only on CPUs
-// with Haswell's features (`CHAINWATCH_SIMD=sse2` forces the SSE2 kernel; see `_ScoringKernel`). Its scores have
+// The 8-wide kernels of `_ChainwatchAVX2Kernels` (the autoencoder's scoring tiles, the feature engine's log1p pass),
+// and only they, are compiled for Haswell (AVX2), so a plain `swift build -c release` has them: `SIMDKernel` checks
+// /proc/cpuinfo once per process and they are called only on CPUs with Haswell's features (`CHAINWATCH_SIMD=sse2`
+// forces the baseline kernels). Its scores have
 // the SSE2 kernel's bits: Swift emits no fused multiply-add for `a + b * c` (checked with `objdump -d`: no
 // `vfmadd`) and the tests compare both kernels. Measured here: 15–17 M rows/s against 9.1–9.5 M for SSE2.
 // `#if arch` is the architecture the manifest runs on: cross-compiling from x86-64 to another architecture would

@@ -134,10 +134,11 @@ struct BurstChannels: ~Copyable {
         }
     }
 
-    /// log1p of the MIDAS score per lane, counting this transaction (weights `weights`) as in the paper.
+    /// The MIDAS score per lane, counting this transaction (weights `weights`) as in the paper (the
+    /// features are its log1p, which the engine takes per chunk).
     @inline(__always)
     func scores(current a: SIMD4<Float>, total s: SIMD4<Float>, weights: SIMD4<Float>) -> SIMD4<Float> {
-        _FeatureKernels.log1p(_FeatureKernels.midasScore(current: a + weights, total: s + weights, ticks: Float(ticks)))
+        _FeatureKernels.midasScore(current: a + weights, total: s + weights, ticks: Float(ticks))
     }
 
     var memoryBytes: Int { counters.capacity * MemoryLayout<SIMD2<Float>>.stride }

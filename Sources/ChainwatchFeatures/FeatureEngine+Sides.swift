@@ -10,7 +10,8 @@ extension FeatureEngine {
     /// Prior weight of the mean/std shrinkage: 1e-4 of a transaction (0.01 % bias at one decayed tx).
     static let shrinkWeight: Float = 1e-4
 
-    /// Writes the 3·H + 5 side features of `state` at `offset`, from the state before this row.
+    /// Writes the side features of `state` at `offset` that need no logarithm, from the state before this
+    /// row, and puts the inputs of the others in the row's pending logs (`logs`, see ``_ChunkLogs``).
     ///
     /// Decay only rescales counts and M2, so mean and std (√(M2/c)) need no decay factor; counts are
     /// decayed to `now` with one SIMD4 `exp2`. Mean and std are reported times w = c/(c + 10⁻⁴), c the
@@ -20,7 +21,10 @@ extension FeatureEngine {
     /// while the state's `lastTime` is unchanged (same Δt, same factors).
     @inline(__always)
     @discardableResult
-    mutating func writeSide(_ statePointer: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, now: Int64, into values: _RowWriter, at offset: Int) -> SIMD4<Float> {
+    mutating func writeSide(
+        _ statePointer: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, now: Int64,
+        into values: _RowWriter, at offset: Int, logs: UnsafeMutablePointer<Float>
+    ) -> SIMD4<Float> {
         let state = statePointer.pointee
         let elapsed = Float(max(0, now - state.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
@@ -34,27 +38,41 @@ extension FeatureEngine {
         let std = _FeatureKernels.squareRoot(variance)
         let weight = decayed / (decayed + Self.shrinkWeight)
         let shrunkMean = mean * weight, shrunkStd = std * weight
-        // With fewer than four half-lives lane 3 of the count logarithm is not reported: it carries the
-        // account age instead of a separate scalar `log1pf` call.
-        let age = Float(max(0, now - state.firstSeen))
-        let spareLane = layout.halfLifeCount < 4
-        let logCount = _FeatureKernels.log1p(spareLane ? SIMD4(decayed[0], decayed[1], decayed[2], age) : decayed)
         // Constant lane indices: a lane read with a loop index spills the vector through the stack.
+        // Lane k's log count goes to `offset + 3k` once the chunk's logs are taken.
         let lanes = layout.halfLifeCount
-        values.writeLane(logCount, shrunkMean, shrunkStd, lane: 0, at: offset)
-        if lanes > 1 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 1, at: offset &+ 3) }
-        if lanes > 2 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 2, at: offset &+ 6) }
-        if lanes > 3 { values.writeLane(logCount, shrunkMean, shrunkStd, lane: 3, at: offset &+ 9) }
+        values.writeLane(shrunkMean, shrunkStd, lane: 0, at: offset &+ 1)
+        if lanes > 1 { values.writeLane(shrunkMean, shrunkStd, lane: 1, at: offset &+ 4) }
+        if lanes > 2 { values.writeLane(shrunkMean, shrunkStd, lane: 2, at: offset &+ 7) }
+        if lanes > 3 { values.writeLane(shrunkMean, shrunkStd, lane: 3, at: offset &+ 10) }
         let o = offset &+ 3 &* layout.halfLifeCount
         let prior = state.txCounts[side]
         values[o &+ FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
         let flows = state.flows * decay[3]
-        let logs = _FeatureKernels.log1p(SIMD4(elapsed, flows[0], flows[1], accounts.distinct(state)))
-        values[o &+ FeatureLayout.sinceLast] = logs[0]
-        values[o &+ FeatureLayout.flowRatio] = logs[1] - logs[2]
-        values[o &+ FeatureLayout.distinct] = logs[3]
-        values[o &+ FeatureLayout.age] = spareLane ? logCount[3] : log1p(age)
+        let pending = UnsafeMutableRawPointer(logs + side &* _ChunkLogs.sideStride)
+        pending.storeBytes(of: decayed, as: SIMD4<Float>.self)
+        pending.storeBytes(
+            of: SIMD4(elapsed, flows[0], flows[1], accounts.distinct(state)),
+            toByteOffset: _ChunkLogs.since * MemoryLayout<Float>.stride, as: SIMD4<Float>.self
+        )
+        logs[_ChunkLogs.age &+ side] = Float(max(0, now - state.firstSeen))
         return decay
+    }
+
+    /// Writes the side features that are logarithms, from the row's transformed pending logs.
+    @inline(__always)
+    func writeSideLogs(_ logs: UnsafeMutablePointer<Float>, side: Int, into values: _RowWriter, at offset: Int) {
+        let pending = logs + side &* _ChunkLogs.sideStride
+        let lanes = layout.halfLifeCount
+        values[offset] = pending[0]
+        if lanes > 1 { values[offset &+ 3] = pending[1] }
+        if lanes > 2 { values[offset &+ 6] = pending[2] }
+        if lanes > 3 { values[offset &+ 9] = pending[3] }
+        let o = offset &+ 3 &* lanes
+        values[o &+ FeatureLayout.sinceLast] = pending[_ChunkLogs.since]
+        values[o &+ FeatureLayout.flowRatio] = pending[_ChunkLogs.flowIn] - pending[_ChunkLogs.flowOut]
+        values[o &+ FeatureLayout.distinct] = pending[_ChunkLogs.distinct]
+        values[o &+ FeatureLayout.age] = logs[_ChunkLogs.age &+ side]
     }
 
     /// (x − μ) / max(σ, 0.05), clamped to ±50: a floor on σ keeps accounts that always send the same

@@ -26,6 +26,10 @@ public struct FeatureEngine: ~Copyable, Sendable {
     var table: AccountTable
     var accounts: AccountColumns
     var bursts: BurstChannels
+    /// The current chunk's values whose log1p is a feature (taken once per chunk).
+    var chunkLogs = _ChunkLogs(rows: FeatureEngine.chunkRows)
+    /// Which build of the chunk's log1p pass runs (same bits either way).
+    var simdKernel = SIMDKernel.selected
     /// 1 / half-life (s) per lane: the configured half-lives, padded, with the history half-life in lane 3.
     let inverseHalfLives: SIMD4<Float>
     var gasCount = 0.0
@@ -87,9 +91,11 @@ public struct FeatureEngine: ~Copyable, Sendable {
                     let end = min(start + Self.chunkRows, rows)
                     prefetchSlots(end ..< min(end + Self.chunkRows, rows), of: batch)
                     prefetchAccounts(start ..< end, of: batch)
+                    chunkLogs.logInputs(of: batch, rows: start ..< end, kernel: simdKernel)
                     for row in start ..< end {
-                        (fromIDs[row], toIDs[row]) = processRow(row, of: batch, into: writer)
+                        (fromIDs[row], toIDs[row]) = processRow(row, of: batch, chunkRow: row &- start, into: writer)
                     }
+                    writeLogFeatures(start ..< end, into: writer)
                     start = end
                 }
             }
@@ -115,9 +121,13 @@ public struct FeatureEngine: ~Copyable, Sendable {
         return (fromIDs, toIDs)
     }
 
-    /// Writes the features of row `row` and updates state; returns the row's sender and receiver ids.
+    /// Writes the features of row `row` (number `chunkRow` of its chunk) that need no logarithm, puts the
+    /// inputs of the others in the chunk's pending logs, and updates state; returns the row's sender and
+    /// receiver ids.
     @inline(__always)
-    private mutating func processRow(_ row: Int, of batch: TxBatch, into values: _RowWriter) -> (from: UInt32, to: UInt32) {
+    private mutating func processRow(
+        _ row: Int, of batch: TxBatch, chunkRow: Int, into values: _RowWriter
+    ) -> (from: UInt32, to: UInt32) {
         let now = batch.blockTime[row]
         let block = batch.blockNumber[row]
         let flags = batch.flags[row]
@@ -129,13 +139,12 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let fromID = intern(fromKey, now: now, pinned: .max)
         let toID = hasTo ? intern(toKey, now: now, pinned: fromID) : UInt32.max
 
-        // log1p of the amount, the gas price and the running mean gas price in one kernel call.
-        let logs = _FeatureKernels.log1p(SIMD4(Float(max(amount, 0)), Float(max(batch.gasPrice[row], 0)), Float(max(gasMean, 0)), 0))
-        let x = logs[0]
+        let x = chunkLogs.amountLog(chunkRow)
+        let logs = chunkLogs.row(chunkRow)
         let base = row &* layout.dimensions
         // Each account's state is read in place (no copy) before any of it is updated below.
         let fromState = accounts.states.pointer(Int(fromID))
-        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base &+ layout.fromBase)
+        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base &+ layout.fromBase, logs: logs)
         // The receiver's decay factors are reused in its update unless the sender's update moved
         // its lastTime (a self-transfer).
         var toDecay = SIMD4<Float>(repeating: 1)
@@ -144,10 +153,12 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let toState = hasTo ? accounts.states.pointer(Int(toID)) : nil
         if let toState {
             toLastTime = toState.pointee.lastTime
-            toDecay = writeSide(toState, side: 1, sample: x, now: now, into: values, at: base &+ layout.toBase)
+            toDecay = writeSide(toState, side: 1, sample: x, now: now, into: values, at: base &+ layout.toBase, logs: logs)
         } else {
-            // A contract creation has no receiver: its receiver-side features are 0.
+            // A contract creation has no receiver: its receiver-side features are 0 (log1p(0) for the logs).
             for k in 0 ..< layout.perSide { values[base &+ layout.toBase &+ k] = 0 }
+            for k in 0 ..< _ChunkLogs.sideStride { logs[_ChunkLogs.sideStride &+ k] = 0 }
+            logs[_ChunkLogs.age &+ 1] = 0
         }
 
         // Per-transaction block.
@@ -156,7 +167,10 @@ public struct FeatureEngine: ~Copyable, Sendable {
         values[t &+ FeatureLayout.roundness] = batch.valueRaw.withBytes(at: row) { AmountShape.roundness($0) }
         values[t &+ FeatureLayout.belowThreshold] = AmountShape.belowRoundThreshold(amount, band: configuration.thresholdBand)
         values[t &+ FeatureLayout.passThrough] = passThrough(fromState.pointee, amount: Float(amount), block: block)
-        values[t &+ FeatureLayout.gasRatio] = gasRatio(logs[1] - logs[2], gas: Double(batch.gasPrice[row]), now: now)
+        // log1p(gas) − log1p(mean gas before this row); the mean's log is taken with the chunk's.
+        let meanGas = observeGas(Double(batch.gasPrice[row]), now: now)
+        values[t &+ FeatureLayout.gasRatio] = meanGas == nil ? 0 : chunkLogs.gasLog(chunkRow)
+        logs[_ChunkLogs.gasMean] = meanGas ?? 0
         values[t &+ FeatureLayout.contractCreation] = hasTo ? 0 : 1
         values[t &+ FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
 
@@ -165,11 +179,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let weights = active * SIMD4(1, 1, 1, x)
         let (a, s) = bursts.observe(hashes, lanes: active, weights: weights)
         values[t &+ FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
-        let scores = bursts.scores(current: a, total: s, weights: weights)
-        values[t &+ FeatureLayout.burst] = scores[0]
-        values[t &+ FeatureLayout.burst &+ 1] = scores[1]
-        values[t &+ FeatureLayout.burst &+ 2] = scores[2]
-        values[t &+ FeatureLayout.burst &+ 3] = scores[3]
+        UnsafeMutableRawPointer(logs + _ChunkLogs.burst).storeBytes(
+            of: bursts.scores(current: a, total: s, weights: weights), as: SIMD4<Float>.self
+        )
 
         // State updates, after every feature of the row is written. The receiver is updated after the
         // sender, so a self-transfer sees its own send.
@@ -223,17 +235,32 @@ public struct FeatureEngine: ~Copyable, Sendable {
         return id
     }
 
-    /// log1p(gas) − log1p(decayed mean gas of earlier transactions) (`logRatio`, computed by the caller
-    /// from the mean before this call); 0 for the first transaction. Then folds `gas` into the mean.
+    /// The decayed mean gas price of earlier transactions as log1p's input (max(mean, 0) as `Float`), or
+    /// `nil` before the first; then folds `gas` into the mean.
     @inline(__always)
-    private mutating func gasRatio(_ logRatio: Float, gas: Double, now: Int64) -> Float {
-        let feature = gasCount > 0 ? logRatio : 0
+    private mutating func observeGas(_ gas: Double, now: Int64) -> Float? {
+        let before = gasCount > 0 ? Float(max(gasMean, 0)) : nil
         if gasTime != .min, now > gasTime {
             gasCount *= exp2(-Double(now - gasTime) / configuration.gasHalfLife)
         }
         gasTime = max(gasTime, now)
         gasCount += 1
         gasMean += (gas - gasMean) / gasCount
-        return feature
+        return before
+    }
+
+    /// Takes log1p of the chunk's pending values and writes the features that are logarithms.
+    @inline(__always)
+    private func writeLogFeatures(_ rows: Range<Int>, into values: _RowWriter) {
+        chunkLogs.transform(rows: rows.count, kernel: simdKernel)
+        for row in rows {
+            let logs = chunkLogs.row(row &- rows.lowerBound)
+            let base = row &* layout.dimensions
+            writeSideLogs(logs, side: 0, into: values, at: base &+ layout.fromBase)
+            writeSideLogs(logs, side: 1, into: values, at: base &+ layout.toBase)
+            let t = base &+ layout.txBase
+            values[t &+ FeatureLayout.gasRatio] -= logs[_ChunkLogs.gasMean]
+            for k in 0 ..< 4 { values[t &+ FeatureLayout.burst &+ k] = logs[_ChunkLogs.burst &+ k] }
+        }
     }
 }

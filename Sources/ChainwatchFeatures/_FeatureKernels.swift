@@ -31,34 +31,6 @@ enum _FeatureKernels {
         return (p * scale).replacing(with: 0, where: x .< -126)
     }
 
-    /// log1p(x) per lane for x ≥ 0 (counts, seconds, ETH), relative error < 3·10⁻⁷.
-    ///
-    /// u = 1 + x = 2^e · m with m in [√½, √2); log m = 2·atanh(s), s = (m − 1)/(m + 1), |s| ≤ 0.172, by its
-    /// odd series to s⁹ (truncation < 10⁻⁹); then log1p(x) = log(u) + (x − (u − 1)) / u, which restores
-    /// the digits of x lost in 1 + x. Replaces four `log1pf` calls (≈ 7 % of the engine's time).
-    @inline(never)
-    static func log1p(_ x: SIMD4<Float>) -> SIMD4<Float> {
-        let u = 1 + x
-        let bits = unsafeBitCast(u, to: SIMD4<Int32>.self)
-        var exponent = (bits &>> 23) &- 127
-        var m = unsafeBitCast((bits & 0x007f_ffff) | 0x3f80_0000, to: SIMD4<Float>.self) // [1, 2)
-        let high = m .> 1.414_213_56
-        m = m.replacing(with: m * 0.5, where: high)
-        exponent = exponent.replacing(with: exponent &+ 1, where: high)
-        let s = (m - 1) / (m + 1)
-        let s2 = s * s
-        var series = SIMD4<Float>(repeating: 1.0 / 9)
-        series = series * s2 + 1.0 / 7
-        series = series * s2 + 1.0 / 5
-        series = series * s2 + 1.0 / 3
-        series = series * s2 + 1
-        let logU = SIMD4<Float>(exponent) * 0.693_147_18 + 2 * s * series
-        // log1p(x) = log(u) + (x − (u − 1)) / u: the second term restores the digits of x lost in
-        // 1 + x (for x < 2⁻²⁴ it is all of x), and depends on x and u only, so its division runs
-        // alongside the series instead of after it.
-        return logU + (x - (u - 1)) / u
-    }
-
     /// √x per lane for x ≥ 0 (0 for x ≤ 0), relative error < 4·10⁻⁷.
     ///
     /// Three Newton steps r ← r·(1.5 − ½·x·r²) for 1/√x from the classic bit-level seed (relative error
@@ -93,11 +65,6 @@ enum _FeatureKernels {
             for lane in 0 ..< n { output.append(v[lane]) }
             index += 4
         }
-    }
-
-    /// `output[i] = log1p(input[i])` over whole arrays with the SIMD4 kernel and a padded tail (tests).
-    static func log1p(_ input: [Float], into output: inout [Float]) {
-        map(input, into: &output, log1p)
     }
 
     /// Σ 2^−r and the number of zero registers over `registers[base ..< base + count]`.

@@ -25,11 +25,10 @@ struct _RowWriter {
         }
     }
 
-    /// Writes lane `lane` of three vectors to `index`, `index + 1`, `index + 2`.
+    /// Writes lane `lane` of two vectors to `index` and `index + 1`.
     @inline(__always)
-    func writeLane(_ a: SIMD4<Float>, _ b: SIMD4<Float>, _ c: SIMD4<Float>, lane: Int, at index: Int) {
+    func writeLane(_ a: SIMD4<Float>, _ b: SIMD4<Float>, lane: Int, at index: Int) {
         self[index] = a[lane]
         self[index &+ 1] = b[lane]
-        self[index &+ 2] = c[lane]
     }
 }

@@ -18,14 +18,14 @@ extension Autoencoder {
     /// (measured +7 % on batches streamed from DRAM, the same on cache-resident ones).
     ///
     /// The layers and the error run on the SSE2 kernel (`_AutoencoderTile`) or, on CPUs with AVX2 and for
-    /// ReLU models, on the 8-wide `AutoencoderTileAVX2` (`_ScoringKernel.selected`); both give the same bits.
+    /// ReLU models, on the 8-wide `AutoencoderTileAVX2` (`SIMDKernel.selected`); both give the same bits.
     public func score(_ data: FeatureMatrix, into scores: inout [Float]) {
-        score(data, into: &scores, kernel: _ScoringKernel.selected)
+        score(data, into: &scores, kernel: SIMDKernel.selected)
     }
 
     /// ``score(_:into:)`` on the given kernel (tests compare the two); `.avx2` needs a CPU that has it and
     /// falls back to SSE2 for tanh models, which it does not implement.
-    func score(_ data: FeatureMatrix, into scores: inout [Float], kernel: _ScoringKernel) {
+    func score(_ data: FeatureMatrix, into scores: inout [Float], kernel: SIMDKernel) {
         precondition(data.dimensions == dimensions, "matrix has \(data.dimensions) columns, autoencoder expects \(dimensions)")
         scores.removeAll(keepingCapacity: true)
         scores.append(contentsOf: repeatElement(0, count: data.rows))

@@ -3,7 +3,7 @@
 /// This module is compiled with `-target-cpu haswell` on x86-64 (see Package.swift), so a `SIMD8<Float>` is
 /// one ymm register and every multiply or add handles eight rows at once — half the FP instructions of the
 /// SSE2 kernel in ChainwatchModels (`_AutoencoderTile`), whose FP ports are its bottleneck. Only call these
-/// functions after checking that the CPU has Haswell's features (ChainwatchModels' `_ScoringKernel` does);
+/// functions after checking that the CPU has Haswell's features (ChainwatchCore's `SIMDKernel` does);
 /// on other CPUs they fault with an illegal instruction. Nothing here is `@inlinable` so that none of this
 /// code can be inlined into, and run from, modules built for baseline x86-64.
 ///

@@ -1,5 +1,5 @@
 import ChainwatchCore
-import ChainwatchFeatures
+@testable import ChainwatchFeatures
 import Foundation
 import Testing
 import _ChainwatchTestSupport
@@ -66,6 +66,11 @@ struct EngineBehaviourTests {
         }
         var again = FeatureEngine(configuration: configuration)
         results.append(TestStreams.run(&again, rows, batchSize: 4_096))
+        // The baseline build of the chunk log1p pass gives the same bits as the AVX2 one (when it runs here).
+        var baseline = FeatureEngine(configuration: configuration)
+        baseline.simdKernel = .sse2
+        results.append(TestStreams.run(&baseline, rows, batchSize: 777))
+        #expect(again.simdKernel == SIMDKernel.selected)
         for result in results.dropFirst() {
             #expect(result.withUnsafeBytes { Array($0) } == results[0].withUnsafeBytes { Array($0) })
         }

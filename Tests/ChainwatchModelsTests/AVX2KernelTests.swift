@@ -30,7 +30,7 @@ struct AVX2KernelTests {
 
     static func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
 
-    @Test(.enabled(if: _ScoringKernel.cpuSupportsAVX2Kernel), arguments: [1, 7, 15, 16, 17, 777, 4096])
+    @Test(.enabled(if: SIMDKernel.cpuSupportsAVX2Kernel), arguments: [1, 7, 15, 16, 17, 777, 4096])
     func scoresMatchSSE2BitForBit(rows: Int) {
         let model = Self.model([40, 16, 8, 16, 40], seed: 5)
         let data = Self.rows(rows, dimensions: 40, seed: UInt64(rows))
@@ -45,7 +45,7 @@ struct AVX2KernelTests {
 
     /// Non-finite inputs give non-finite scores on both kernels, and the same bits where the score is not NaN
     /// (NaN payloads may differ between instruction sequences; callers only test `isNaN`).
-    @Test(.enabled(if: _ScoringKernel.cpuSupportsAVX2Kernel))
+    @Test(.enabled(if: SIMDKernel.cpuSupportsAVX2Kernel))
     func nonFiniteInputsAgree() {
         let model = Self.model([40, 16, 8, 16, 40], seed: 9)
         var data = Self.rows(40, dimensions: 40, seed: 3)
@@ -60,7 +60,7 @@ struct AVX2KernelTests {
 
     /// Every unit of every layer and every row's error, tile by tile, with unit counts that are not
     /// multiples of four (the AVX2 kernel's one-unit tail) and a partial tile.
-    @Test(.enabled(if: _ScoringKernel.cpuSupportsAVX2Kernel), arguments: [[40, 16, 8, 16, 40], [9, 5, 3, 6, 9], [7, 1, 7]])
+    @Test(.enabled(if: SIMDKernel.cpuSupportsAVX2Kernel), arguments: [[40, 16, 8, 16, 40], [9, 5, 3, 6, 9], [7, 1, 7]])
     func everyLayerOutputMatchesSSE2BitForBit(layerSizes: [Int]) {
         typealias Quad = _AutoencoderTile.Quad
         let model = Self.model(layerSizes, seed: 11)
@@ -105,9 +105,9 @@ struct AVX2KernelTests {
     /// The parser finds this CPU's feature list: every x86-64 lists `sse2`.
     @Test(.enabled(if: isLinuxX86_64)) func cpuFlagsAreRead() throws {
         #if arch(x86_64) && os(Linux)
-        let flags = try #require(_ScoringKernel.cpuFlags())
+        let flags = try #require(SIMDKernel.cpuFlags())
         #expect(flags.contains("sse2"))
-        #expect(_ScoringKernel.cpuSupportsAVX2Kernel == _ScoringKernel.requiredFlags.isSubset(of: flags))
+        #expect(SIMDKernel.cpuSupportsAVX2Kernel == SIMDKernel.requiredFlags.isSubset(of: flags))
         #endif
     }
 
