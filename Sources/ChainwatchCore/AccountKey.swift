@@ -4,7 +4,7 @@
 /// Stored inline (three machine words, no heap) so the account table can probe keys without pointer chasing.
 /// `AccountKey.none` marks a missing receiver (contract creation); use ``TxBatch/flags`` to tell it from
 /// the real all-zero address.
-public struct AccountKey: Hashable, Sendable, Comparable {
+public struct AccountKey: Hashable, Sendable, Comparable, BitwiseCopyable {
     public var high: UInt64
     public var middle: UInt64
     public var low: UInt32

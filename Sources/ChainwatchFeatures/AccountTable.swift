@@ -4,25 +4,32 @@ import CPrefetch
 /// Interns 20-byte account keys into dense `UInt32` ids, with a cap and least-recently-active eviction.
 ///
 /// Open addressing with linear probing over a power-of-two slot array of ids; keys live once, inline,
-/// in a dense array indexed by id, so a probe compares three words without chasing pointers.
+/// in a dense column indexed by id, so a probe compares three words without chasing pointers. Each key
+/// shares its 32 bytes with the time it was last active, so the recency update of a hit touches the line
+/// the key compare just loaded.
 ///
-///     slots:      [ 7 | ∅ | 2 | 0 | ∅ | … ]     UInt32 ids, ∅ = UInt32.max, load ≤ ½
-///     keys:       [ k0 | k1 | k2 | … ]          AccountKey (24 bytes) by id
-///     lastActive: [ t0 | t1 | t2 | … ]          block time (s) of the last intern; Int64.min = free id
+///     slots:   [ 7 | ∅ | 2 | 0 | ∅ | … ]                      UInt32 ids, ∅ = UInt32.max, load ≤ ½
+///     entries: [ k0 t0 | k1 t1 | k2 t2 | … ]                   AccountKey (24 B) + block time (s) of the
+///                                                             last intern (8 B) by id; Int64.min = free id
 ///
 /// When a new key arrives and `capacity` ids are live, the oldest ⅛ by (lastActive, id) are evicted in
 /// one pass (deterministic), their ids go to a free list (reused lowest first) and the slot array is
 /// rebuilt. Callers reset per-account state when ``intern(_:now:pinned:)`` reports `isNew`.
 ///
-/// Memory: 24 + 8 bytes per id plus 8–16 bytes of slots per id (arrays grow by doubling up to the cap,
-/// never past it). Cost: one to two cache misses per intern once the table outgrows the cache — the
-/// largest single cost of the engine at ~10⁶ accounts.
-public struct AccountTable: Sendable {
+/// Memory: 32 bytes per id plus 8–16 bytes of slots per id (both grow by doubling up to the cap, never
+/// past it). Cost: one to two cache misses per intern once the table outgrows the cache — the largest
+/// single cost of the engine at ~10⁶ accounts. `~Copyable`, like the engine that owns it: the entries
+/// are one manually managed column, written in place on every hit.
+public struct AccountTable: ~Copyable, Sendable {
+    struct Entry {
+        var key: AccountKey
+        var lastActive: Int64
+    }
+
     public let capacity: Int
     private var slots: [UInt32]
     private var mask: Int
-    private var keys: [AccountKey] = []
-    private var lastActive: [Int64] = []
+    private var entries = _Column<Entry>()
     private var freeIDs: [UInt32] = [] // sorted descending: popLast() gives the lowest
     public private(set) var count = 0
     /// Accounts evicted so far.
@@ -56,7 +63,7 @@ public struct AccountTable: Sendable {
         while true {
             let id = slots[index]
             if id == Self.empty { return nil }
-            if keys[Int(id)] == key { return id }
+            if entries[Int(id)].key == key { return id }
             index = (index + 1) & mask
         }
     }
@@ -75,7 +82,8 @@ public struct AccountTable: Sendable {
     func prefetchHomeKey(hash: UInt64) -> UInt32? {
         let id = slots[Int(truncatingIfNeeded: hash) & mask]
         guard id != Self.empty else { return nil }
-        keys.withUnsafeBufferPointer { cw_prefetch($0.baseAddress! + Int(id)) }
+        guard Int(id) < entries.count else { return nil }
+        cw_prefetch(entries.pointer(Int(id)))
         return id
     }
 
@@ -91,8 +99,9 @@ public struct AccountTable: Sendable {
         while true {
             let id = slots[index]
             if id == Self.empty { break }
-            if keys[Int(id)] == key {
-                lastActive[Int(id)] = now
+            let entry = entries.pointer(Int(id))
+            if entry.pointee.key == key {
+                entry.pointee.lastActive = now
                 return (id, false)
             }
             index = (index + 1) & mask
@@ -106,18 +115,14 @@ public struct AccountTable: Sendable {
         let id: UInt32
         if let reused = freeIDs.popLast() {
             id = reused
-            keys[Int(id)] = key
-            lastActive[Int(id)] = now
+            entries[Int(id)] = Entry(key: key, lastActive: now)
         } else {
-            id = UInt32(keys.count)
-            if keys.count == keys.capacity {
+            id = UInt32(entries.count)
+            if entries.count == entries.capacity {
                 // Double, but never past the cap: a full table carries no slack.
-                let target = min(capacity, max(1_024, 2 * keys.count))
-                keys.reserveCapacity(target)
-                lastActive.reserveCapacity(target)
+                entries.reserve(min(capacity, max(1_024, 2 * entries.count)))
             }
-            keys.append(key)
-            lastActive.append(now)
+            entries.append(Entry(key: key, lastActive: now))
         }
         place(id, key: key)
         count += 1
@@ -134,8 +139,8 @@ public struct AccountTable: Sendable {
     private mutating func rebuild(slotCount: Int) {
         slots = [UInt32](repeating: Self.empty, count: slotCount)
         mask = slotCount - 1
-        for id in keys.indices where lastActive[id] != Self.freeMarker {
-            place(UInt32(id), key: keys[id])
+        for id in 0 ..< entries.count where entries[id].lastActive != Self.freeMarker {
+            place(UInt32(id), key: entries[id].key)
         }
     }
 
@@ -144,12 +149,12 @@ public struct AccountTable: Sendable {
     private mutating func evictOldest(pinned: UInt32) {
         var order: [(time: Int64, id: UInt32)] = []
         order.reserveCapacity(count)
-        for id in keys.indices where lastActive[id] != Self.freeMarker && UInt32(id) != pinned {
-            order.append((lastActive[id], UInt32(id)))
+        for id in 0 ..< entries.count where entries[id].lastActive != Self.freeMarker && UInt32(id) != pinned {
+            order.append((entries[id].lastActive, UInt32(id)))
         }
         order.sort { $0.time != $1.time ? $0.time < $1.time : $0.id < $1.id }
         let victims = order.prefix(max(1, capacity / 8)).map(\.id).sorted()
-        for id in victims { lastActive[Int(id)] = Self.freeMarker }
+        for id in victims { entries.pointer(Int(id)).pointee.lastActive = Self.freeMarker }
         freeIDs.append(contentsOf: victims.reversed())
         freeIDs.sort(by: >)
         count -= victims.count
@@ -159,13 +164,13 @@ public struct AccountTable: Sendable {
     }
 
     /// The key of a live id.
-    public func key(of id: UInt32) -> AccountKey { keys[Int(id)] }
+    public func key(of id: UInt32) -> AccountKey { entries[Int(id)].key }
 
     /// Upper bound on ids handed out so far (size of per-account arrays).
-    public var idLimit: Int { keys.count }
+    public var idLimit: Int { entries.count }
 
     /// Bytes held by the table (from capacities, not counts).
     public var memoryBytes: Int {
-        slots.capacity * 4 + keys.capacity * MemoryLayout<AccountKey>.stride + lastActive.capacity * 8 + freeIDs.capacity * 4
+        slots.capacity * 4 + entries.capacity * MemoryLayout<Entry>.stride + freeIDs.capacity * 4
     }
 }
