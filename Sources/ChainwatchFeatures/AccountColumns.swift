@@ -62,12 +62,13 @@ struct AccountColumns: ~Copyable {
         linearCounting = (0 ... registerCount).map { z in z == 0 ? 0 : Float(m * log(m / Double(z))) }
     }
 
-    /// The HyperLogLog estimate of distinct counterparties of `state` (as `Float`).
+    /// The HyperLogLog estimate of distinct counterparties of a state with Σ 2^−r `sum` and `zeros` zero
+    /// registers (as `Float`).
     @inline(__always)
-    func distinct(_ state: AccountState) -> Float {
-        Float(HyperLogLog.estimate(
-            sum: Double(state.hyperLogLogSum), zeros: Int(state.hyperLogLogZeros), count: registerCount, alphaMM: alphaMM
-        ) { Double(linearCounting[$0]) })
+    func distinct(sum: Float, zeros: UInt16) -> Float {
+        Float(HyperLogLog.estimate(sum: Double(sum), zeros: Int(zeros), count: registerCount, alphaMM: alphaMM) {
+            Double(linearCounting[$0])
+        })
     }
 
     /// Hints the cache to load every line of account `index`'s state and registers (ids not yet handed

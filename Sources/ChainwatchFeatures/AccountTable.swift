@@ -95,7 +95,13 @@ public struct AccountTable: ~Copyable, Sendable {
     /// - Returns: the id and whether it is new (fresh or reused after an eviction: reset its state).
     @inline(__always)
     public mutating func intern(_ key: AccountKey, now: Int64, pinned: UInt32 = .max) -> (id: UInt32, isNew: Bool) {
-        var index = Int(truncatingIfNeeded: key.mixedHash) & mask
+        intern(key, hash: key.mixedHash, now: now, pinned: pinned)
+    }
+
+    /// ``intern(_:now:pinned:)`` with the key's `mixedHash` already computed.
+    @inline(__always)
+    mutating func intern(_ key: AccountKey, hash: UInt64, now: Int64, pinned: UInt32) -> (id: UInt32, isNew: Bool) {
+        var index = Int(truncatingIfNeeded: hash) & mask
         while true {
             let id = slots[index]
             if id == Self.empty { break }

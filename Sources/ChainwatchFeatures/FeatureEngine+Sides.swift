@@ -25,12 +25,14 @@ extension FeatureEngine {
         _ statePointer: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, now: Int64,
         into values: _RowWriter, at offset: Int, logs: UnsafeMutablePointer<Float>
     ) -> SIMD4<Float> {
-        let state = statePointer.pointee
-        let elapsed = Float(max(0, now - state.lastTime))
+        // Fields are read through the pointer: a `let` copy of the whole 144-byte state cost ~28
+        // instructions per side.
+        let state = statePointer
+        let elapsed = Float(max(0, now - state.pointee.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
-        let count = side == 0 ? state.count.0 : state.count.1
-        let mean = side == 0 ? state.mean.0 : state.mean.1
-        let m2 = side == 0 ? state.m2.0 : state.m2.1
+        let count = side == 0 ? state.pointee.count.0 : state.pointee.count.1
+        let mean = side == 0 ? state.pointee.mean.0 : state.pointee.mean.1
+        let m2 = side == 0 ? state.pointee.m2.0 : state.pointee.m2.1
         let decayed = count * decay
         // Lanes with no count or no spread have std 0. All vector operations: `SIMD4.squareRoot()`
         // runs lane by lane through `sqrtf` and dragged the division and everything near it to scalar code.
@@ -46,16 +48,16 @@ extension FeatureEngine {
         if lanes > 2 { values.writeLane(shrunkMean, shrunkStd, lane: 2, at: offset &+ 7) }
         if lanes > 3 { values.writeLane(shrunkMean, shrunkStd, lane: 3, at: offset &+ 10) }
         let o = offset &+ 3 &* layout.halfLifeCount
-        let prior = state.txCounts[side]
+        let prior = state.pointee.txCounts[side]
         values[o &+ FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
-        let flows = state.flows * decay[3]
+        let flows = state.pointee.flows * decay[3]
         let pending = UnsafeMutableRawPointer(logs + side &* _ChunkLogs.sideStride)
         pending.storeBytes(of: decayed, as: SIMD4<Float>.self)
         pending.storeBytes(
-            of: SIMD4(elapsed, flows[0], flows[1], accounts.distinct(state)),
+            of: SIMD4(elapsed, flows[0], flows[1], accounts.distinct(sum: state.pointee.hyperLogLogSum, zeros: state.pointee.hyperLogLogZeros)),
             toByteOffset: _ChunkLogs.since * MemoryLayout<Float>.stride, as: SIMD4<Float>.self
         )
-        logs[_ChunkLogs.age &+ side] = Float(max(0, now - state.firstSeen))
+        logs[_ChunkLogs.age &+ side] = Float(max(0, now - state.pointee.firstSeen))
         return decay
     }
 
@@ -144,7 +146,7 @@ extension FeatureEngine {
     /// 1 − r / tolerance for the closest of the sender's last two received amounts within
     /// `passThroughBlocks` blocks, where r = |received − sent| / sent; 0 if none is within tolerance.
     @inline(__always)
-    mutating func passThrough(_ state: AccountState, amount: Float, block: Int64) -> Float {
+    mutating func passThrough(received: SIMD2<Float>, at blocks: SIMD2<UInt32>, amount: Float, block: Int64) -> Float {
         guard amount > 0 else { return 0 }
         let now = UInt32(truncatingIfNeeded: block)
         let tolerance = Float(configuration.passThroughTolerance)
@@ -156,8 +158,8 @@ extension FeatureEngine {
             let r = abs(received - amount) / amount
             if r < tolerance { best = max(best, 1 - r / tolerance) }
         }
-        consider(state.passAmount[0], state.passBlock[0])
-        consider(state.passAmount[1], state.passBlock[1])
+        consider(received[0], blocks[0])
+        consider(received[1], blocks[1])
         return best
     }
 }

@@ -30,6 +30,15 @@ public struct FeatureEngine: ~Copyable, Sendable {
     var chunkLogs = _ChunkLogs(rows: FeatureEngine.chunkRows)
     /// Which build of the chunk's log1p pass runs (same bits either way).
     var simdKernel = SIMDKernel.selected
+    /// The current chunk's key and sketch hashes, computed once by `prefetchAccounts` for the prefetch and
+    /// used again by the row.
+    var chunkHashes = _Column<RowHashes>(capacity: FeatureEngine.chunkRows)
+
+    struct RowHashes {
+        var from: UInt64 = 0, to: UInt64 = 0
+        /// `BurstChannels.mixed` channel hashes.
+        var burst = SIMD4<UInt64>()
+    }
     /// 1 / half-life (s) per lane: the configured half-lives, padded, with the history half-life in lane 3.
     let inverseHalfLives: SIMD4<Float>
     var gasCount = 0.0
@@ -77,6 +86,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
     public mutating func process(_ batch: TxBatch, into features: inout FeatureMatrix) {
         precondition(features.dimensions == layout.dimensions, "feature matrix has the wrong number of columns")
         features.resize(rows: batch.count) // every value of every row is written below
+        if chunkHashes.count == 0 { chunkHashes.append(repeating: RowHashes(), count: Self.chunkRows) }
         let rows = batch.count
         // Fresh id arrays, filled in place: the previous batch's arrays may still be held by the caller.
         let (fromIDs, toIDs) = Self.idColumns(rows) { fromIDs, toIDs in
@@ -136,8 +146,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let hasTo = !flags.contains(.contractCreation)
         bursts.advance(to: block)
 
-        let fromID = intern(fromKey, now: now, pinned: .max)
-        let toID = hasTo ? intern(toKey, now: now, pinned: fromID) : UInt32.max
+        let hashes = chunkHashes[chunkRow]
+        let fromID = intern(fromKey, hash: hashes.from, now: now, pinned: .max)
+        let toID = hasTo ? intern(toKey, hash: hashes.to, now: now, pinned: fromID) : UInt32.max
 
         let x = chunkLogs.amountLog(chunkRow)
         let logs = chunkLogs.row(chunkRow)
@@ -166,7 +177,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
         values[t &+ FeatureLayout.logAmount] = x
         values[t &+ FeatureLayout.roundness] = batch.valueRaw.withBytes(at: row) { AmountShape.roundness($0) }
         values[t &+ FeatureLayout.belowThreshold] = AmountShape.belowRoundThreshold(amount, band: configuration.thresholdBand)
-        values[t &+ FeatureLayout.passThrough] = passThrough(fromState.pointee, amount: Float(amount), block: block)
+        values[t &+ FeatureLayout.passThrough] = passThrough(
+            received: fromState.pointee.passAmount, at: fromState.pointee.passBlock, amount: Float(amount), block: block
+        )
         // log1p(gas) − log1p(mean gas before this row); the mean's log is taken with the chunk's.
         let meanGas = observeGas(Double(batch.gasPrice[row]), now: now)
         values[t &+ FeatureLayout.gasRatio] = meanGas == nil ? 0 : chunkLogs.gasLog(chunkRow)
@@ -174,10 +187,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
         values[t &+ FeatureLayout.contractCreation] = hasTo ? 0 : 1
         values[t &+ FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
 
-        let hashes = BurstChannels.mixed(BurstChannels.hashes(from: fromKey.mixedHash, to: toKey.mixedHash))
         let active: SIMD4<Float> = hasTo ? SIMD4(1, 1, 1, 1) : SIMD4(0, 1, 0, 0)
         let weights = active * SIMD4(1, 1, 1, x)
-        let (a, s) = bursts.observe(hashes, lanes: active, weights: weights)
+        let (a, s) = bursts.observe(hashes.burst, lanes: active, weights: weights)
         values[t &+ FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
         UnsafeMutableRawPointer(logs + _ChunkLogs.burst).storeBytes(
             of: bursts.scores(current: a, total: s, weights: weights), as: SIMD4<Float>.self
@@ -188,9 +200,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let sample = Float(amount)
         update(fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
         if let toState {
-            insertCounterparty(toKey.mixedHash, into: fromID, state: fromState)
+            insertCounterparty(hashes.to, into: fromID, state: fromState)
             update(toState, side: 1, sample: x, amount: sample, now: now, decay: toState.pointee.lastTime == toLastTime ? toDecay : nil)
-            insertCounterparty(fromKey.mixedHash, into: toID, state: toState)
+            insertCounterparty(hashes.from, into: toID, state: toState)
             Self.recordReceived(toState, amount: sample, block: block)
         }
         return (fromID, toID)
@@ -214,23 +226,27 @@ public struct FeatureEngine: ~Copyable, Sendable {
     }
 
     /// Hints the cache to load the key, state and registers of the id in each account's home slot (its
-    /// own id whenever it sits there, as most keys do), and the burst sketch counters of each row.
+    /// own id whenever it sits there, as most keys do), and the burst sketch counters of each row; keeps
+    /// the hashes in `chunkHashes` for the rows (`range` is the chunk about to run).
     @inline(__always)
     private func prefetchAccounts(_ range: Range<Int>, of batch: TxBatch) {
         batch.from.withUnsafeBufferPointer { from in
             batch.to.withUnsafeBufferPointer { to in
                 for row in range {
-                    if let id = table.prefetchHomeKey(hash: from[row].mixedHash) { accounts.prefetch(Int(id)) }
-                    if let id = table.prefetchHomeKey(hash: to[row].mixedHash) { accounts.prefetch(Int(id)) }
-                    bursts.prefetch(BurstChannels.mixed(BurstChannels.hashes(from: from[row].mixedHash, to: to[row].mixedHash)))
+                    let fromHash = from[row].mixedHash, toHash = to[row].mixedHash
+                    let burst = BurstChannels.mixed(BurstChannels.hashes(from: fromHash, to: toHash))
+                    chunkHashes[row &- range.lowerBound] = RowHashes(from: fromHash, to: toHash, burst: burst)
+                    if let id = table.prefetchHomeKey(hash: fromHash) { accounts.prefetch(Int(id)) }
+                    if let id = table.prefetchHomeKey(hash: toHash) { accounts.prefetch(Int(id)) }
+                    bursts.prefetch(burst)
                 }
             }
         }
     }
 
     @inline(__always)
-    private mutating func intern(_ key: AccountKey, now: Int64, pinned: UInt32) -> UInt32 {
-        let (id, isNew) = table.intern(key, now: now, pinned: pinned)
+    private mutating func intern(_ key: AccountKey, hash: UInt64, now: Int64, pinned: UInt32) -> UInt32 {
+        let (id, isNew) = table.intern(key, hash: hash, now: now, pinned: pinned)
         if isNew { accounts.reset(id, now: now) }
         return id
     }
