@@ -63,6 +63,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         table = AccountTable(capacity: configuration.maxAccounts)
         accounts = AccountColumns(registerCount: configuration.hyperLogLogRegisters, maxAccounts: configuration.maxAccounts)
         bursts = BurstChannels(configuration: configuration)
+        chunkHashes.append(repeating: RowHashes(), count: Self.chunkRows)
         var lanes = SIMD4<Float>(repeating: Float(1 / configuration.halfLives.last!))
         for (lane, halfLife) in configuration.halfLives.enumerated() { lanes[lane] = Float(1 / halfLife) }
         lanes[3] = Float(1 / configuration.historyHalfLife)
@@ -86,10 +87,12 @@ public struct FeatureEngine: ~Copyable, Sendable {
     public mutating func process(_ batch: TxBatch, into features: inout FeatureMatrix) {
         precondition(features.dimensions == layout.dimensions, "feature matrix has the wrong number of columns")
         features.resize(rows: batch.count) // every value of every row is written below
-        if chunkHashes.count == 0 { chunkHashes.append(repeating: RowHashes(), count: Self.chunkRows) }
         let rows = batch.count
-        // Fresh id arrays, filled in place: the previous batch's arrays may still be held by the caller.
-        let (fromIDs, toIDs) = Self.idColumns(rows) { fromIDs, toIDs in
+        // The id arrays are filled in place through pointers (an append per row paid a uniqueness check
+        // and a capacity test); their storage is reused unless the caller still holds the last batch's.
+        var fromIDs = Self.recycled(&lastFromIDs, count: rows)
+        var toIDs = Self.recycled(&lastToIDs, count: rows)
+        Self.withPointers(&fromIDs, &toIDs) { fromIDs, toIDs in
             features.values.withUnsafeMutableBufferPointer { buffer in
                 let writer = _RowWriter(buffer)
                 // Rows go in chunks, with the account lines they need requested ahead (see `prefetchSlots`
@@ -115,20 +118,22 @@ public struct FeatureEngine: ~Copyable, Sendable {
         rowsProcessed += batch.count
     }
 
-    /// Two `rows`-long id arrays, every element written by `fill`.
+    /// `array`'s storage, taken out of it, emptied and refilled with `count` zeros: no allocation when
+    /// nothing else holds it.
+    private static func recycled(_ array: inout [UInt32], count: Int) -> [UInt32] {
+        var taken: [UInt32] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        taken.append(contentsOf: repeatElement(0, count: count))
+        return taken
+    }
+
     @inline(__always)
-    private static func idColumns(
-        _ rows: Int, _ fill: (UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt32>) -> Void
-    ) -> ([UInt32], [UInt32]) {
-        var toIDs: [UInt32] = []
-        let fromIDs = [UInt32](unsafeUninitializedCapacity: rows) { from, fromCount in
-            toIDs = [UInt32](unsafeUninitializedCapacity: rows) { to, toCount in
-                fill(from, to)
-                toCount = rows
-            }
-            fromCount = rows
-        }
-        return (fromIDs, toIDs)
+    private static func withPointers(
+        _ a: inout [UInt32], _ b: inout [UInt32],
+        _ body: (UnsafeMutableBufferPointer<UInt32>, UnsafeMutableBufferPointer<UInt32>) -> Void
+    ) {
+        a.withUnsafeMutableBufferPointer { a in b.withUnsafeMutableBufferPointer { b in body(a, b) } }
     }
 
     /// Writes the features of row `row` (number `chunkRow` of its chunk) that need no logarithm, puts the
