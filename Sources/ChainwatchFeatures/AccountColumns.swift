@@ -22,8 +22,10 @@ struct AccountState {
     /// Block time (s) of the account's previous transaction and of its first.
     var lastTime: Int64
     var firstSeen: Int64
-    /// Undecayed sent / received transaction counts, saturating (only "at least 3" is ever asked).
-    var txCounts: SIMD2<UInt8> = .zero
+    /// Undecayed sent / received transaction counts, saturating (only "at least 3" is ever asked). Two
+    /// plain bytes: lane access on a `SIMD2<UInt8>` cost a vector insert and extract per update.
+    var sentCount: UInt8 = 0
+    var receivedCount: UInt8 = 0
     /// Zero registers and Σ 2^−r of the account's HyperLogLog block, kept up to date on every insert so
     /// the distinct-counterparty estimate never rescans the registers. Σ 2^−r is exact in `Float` as
     /// long as the ranks differ by < 24, exactly like the register scan it replaces.

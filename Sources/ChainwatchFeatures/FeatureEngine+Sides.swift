@@ -28,7 +28,7 @@ extension FeatureEngine {
         // Fields are read through the pointer: a `let` copy of the whole 144-byte state cost ~28
         // instructions per side.
         let state = statePointer
-        let elapsed = Float(max(0, now - state.pointee.lastTime))
+        let elapsed = Float(max(0, now &- state.pointee.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
         let count = side == 0 ? state.pointee.count.0 : state.pointee.count.1
         let mean = side == 0 ? state.pointee.mean.0 : state.pointee.mean.1
@@ -48,7 +48,7 @@ extension FeatureEngine {
         if lanes > 2 { values.writeLane(shrunkMean, shrunkStd, lane: 2, at: offset &+ 7) }
         if lanes > 3 { values.writeLane(shrunkMean, shrunkStd, lane: 3, at: offset &+ 10) }
         let o = offset &+ 3 &* layout.halfLifeCount
-        let prior = state.pointee.txCounts[side]
+        let prior = side == 0 ? state.pointee.sentCount : state.pointee.receivedCount
         values[o &+ FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
         let flows = state.pointee.flows * decay[3]
         let pending = UnsafeMutableRawPointer(logs + side &* _ChunkLogs.sideStride)
@@ -57,7 +57,7 @@ extension FeatureEngine {
             of: SIMD4(elapsed, flows[0], flows[1], accounts.distinct(sum: state.pointee.hyperLogLogSum, zeros: state.pointee.hyperLogLogZeros)),
             toByteOffset: _ChunkLogs.since * MemoryLayout<Float>.stride, as: SIMD4<Float>.self
         )
-        logs[_ChunkLogs.age &+ side] = Float(max(0, now - state.pointee.firstSeen))
+        logs[_ChunkLogs.age &+ side] = Float(max(0, now &- state.pointee.firstSeen))
         return decay
     }
 
@@ -93,7 +93,7 @@ extension FeatureEngine {
     @inline(__always)
     mutating func update(_ state: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, amount: Float, now: Int64, decay known: SIMD4<Float>? = nil) {
         let lastTime = state.pointee.lastTime
-        let elapsed = Float(max(0, now - lastTime))
+        let elapsed = Float(max(0, now &- lastTime))
         if elapsed > 0 {
             let decay = known ?? _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
             state.pointee.count.0 *= decay
@@ -107,11 +107,11 @@ extension FeatureEngine {
         if side == 0 {
             Self.welford(count: &state.pointee.count.0, mean: &state.pointee.mean.0, m2: &state.pointee.m2.0, x: x)
             state.pointee.flows[1] += max(amount, 0)
-            if state.pointee.txCounts[0] != .max { state.pointee.txCounts[0] += 1 }
+            state.pointee.sentCount &+= state.pointee.sentCount == .max ? 0 : 1
         } else {
             Self.welford(count: &state.pointee.count.1, mean: &state.pointee.mean.1, m2: &state.pointee.m2.1, x: x)
             state.pointee.flows[0] += max(amount, 0)
-            if state.pointee.txCounts[1] != .max { state.pointee.txCounts[1] += 1 }
+            state.pointee.receivedCount &+= state.pointee.receivedCount == .max ? 0 : 1
         }
         state.pointee.lastTime = max(lastTime, now)
     }
