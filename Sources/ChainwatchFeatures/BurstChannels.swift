@@ -90,23 +90,47 @@ struct BurstChannels: ~Copyable {
         SIMD4(CountMinSketch.mix(hashes[0]), CountMinSketch.mix(hashes[1]), CountMinSketch.mix(hashes[2]), CountMinSketch.mix(hashes[3]))
     }
 
-    /// Current-tick and total estimates per active lane (channel hashes ``mixed(_:)``) from before
-    /// this transaction, which is then added to every lane with a non-zero weight.
+    /// Counters one transaction visits per channel and sketch row: ``counterCount`` of them.
+    var counterCount: Int { 4 * depth }
+
+    /// Writes the positions of the counters a transaction with channel hashes `mixed` (``mixed(_:)``)
+    /// visits to `positions[4·row + channel]`, and hints the cache to load them. Computed once when the
+    /// row's chunk is prefetched; ``observe(_:lanes:weights:)`` then reads them back.
+    @inline(__always)
+    func locate(_ mixed: SIMD4<UInt64>, into positions: UnsafeMutablePointer<Int32>) {
+        let c = counters.pointer(0), width = width
+        @inline(__always) func place(_ row: Int, _ channel: Int, _ hash: UInt64) {
+            let position = (row &* 4 &+ channel) &* width &+ CountMinSketch.column(mixed: hash, row: row, width: width)
+            positions[row &* 4 &+ channel] = Int32(truncatingIfNeeded: position)
+            cw_prefetch(c + position)
+        }
+        for row in 0 ..< depth {
+            place(row, 0, mixed[0])
+            place(row, 1, mixed[1])
+            place(row, 2, mixed[2])
+            place(row, 3, mixed[3])
+        }
+    }
+
+    /// Current-tick and total estimates per active lane from before this transaction (its counters at
+    /// `positions`, from ``locate(_:into:)``), which is then added to every lane with a non-zero weight.
     ///
     /// One visit per counter: a channel's counters are its own, so adding one channel before reading
     /// the next gives the same estimates as reading all four first. Lanes are unrolled with constant
     /// indices (a lane read with a loop index spills the vector through the stack).
     @inline(__always)
-    mutating func observe(_ mixed: SIMD4<UInt64>, lanes: SIMD4<Float>, weights: SIMD4<Float>) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
-        let c = counters.pointer(0), width = width, depth = depth
+    mutating func observe(
+        _ positions: UnsafePointer<Int32>, lanes: SIMD4<Float>, weights: SIMD4<Float>
+    ) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
+        let c = counters.pointer(0), depth = depth
         let scales = SIMD2(currentScale, totalScale), inverse = inverseScales
-        @inline(__always) func visit(_ channel: Int, _ hash: UInt64, _ weight: Float) -> SIMD2<Float> {
+        @inline(__always) func visit(_ channel: Int, _ weight: Float) -> SIMD2<Float> {
             let w = Double(weight)
             let stored = SIMD2(Float(w * inverse.x), Float(w * inverse.y))
             // Per component with `Swift.min`: the generic `pointwiseMin` is an out-of-line call here.
             var current = Float.infinity, total = Float.infinity
             for row in 0 ..< depth {
-                let counter = c + ((row &* 4 &+ channel) &* width &+ CountMinSketch.column(mixed: hash, row: row, width: width))
+                let counter = c + Int(positions[row &* 4 &+ channel])
                 let value = counter.pointee
                 current = Swift.min(current, value.x)
                 total = Swift.min(total, value.y)
@@ -115,23 +139,11 @@ struct BurstChannels: ~Copyable {
             return SIMD2(Float(Double(current) * scales.x), Float(Double(total) * scales.y))
         }
         var a = SIMD4<Float>.zero, s = SIMD4<Float>.zero
-        if lanes[0] != 0 { let m = visit(0, mixed[0], weights[0]); a[0] = m.x; s[0] = m.y }
-        if lanes[1] != 0 { let m = visit(1, mixed[1], weights[1]); a[1] = m.x; s[1] = m.y }
-        if lanes[2] != 0 { let m = visit(2, mixed[2], weights[2]); a[2] = m.x; s[2] = m.y }
-        if lanes[3] != 0 { let m = visit(3, mixed[3], weights[3]); a[3] = m.x; s[3] = m.y }
+        if lanes[0] != 0 { let m = visit(0, weights[0]); a[0] = m.x; s[0] = m.y }
+        if lanes[1] != 0 { let m = visit(1, weights[1]); a[1] = m.x; s[1] = m.y }
+        if lanes[2] != 0 { let m = visit(2, weights[2]); a[2] = m.x; s[2] = m.y }
+        if lanes[3] != 0 { let m = visit(3, weights[3]); a[3] = m.x; s[3] = m.y }
         return (a, s)
-    }
-
-    /// Hints the cache to load every counter ``observe(_:lanes:weights:)`` visits for these channel hashes.
-    @inline(__always)
-    func prefetch(_ mixed: SIMD4<UInt64>) {
-        let c = counters.pointer(0), width = width
-        for row in 0 ..< depth {
-            cw_prefetch(c + ((row &* 4) &* width &+ CountMinSketch.column(mixed: mixed[0], row: row, width: width)))
-            cw_prefetch(c + ((row &* 4 &+ 1) &* width &+ CountMinSketch.column(mixed: mixed[1], row: row, width: width)))
-            cw_prefetch(c + ((row &* 4 &+ 2) &* width &+ CountMinSketch.column(mixed: mixed[2], row: row, width: width)))
-            cw_prefetch(c + ((row &* 4 &+ 3) &* width &+ CountMinSketch.column(mixed: mixed[3], row: row, width: width)))
-        }
     }
 
     /// The MIDAS score per lane, counting this transaction (weights `weights`) as in the paper (the

@@ -30,14 +30,13 @@ public struct FeatureEngine: ~Copyable, Sendable {
     var chunkLogs = _ChunkLogs(rows: FeatureEngine.chunkRows)
     /// Which build of the chunk's log1p pass runs (same bits either way).
     var simdKernel = SIMDKernel.selected
-    /// The current chunk's key and sketch hashes, computed once by `prefetchAccounts` for the prefetch and
-    /// used again by the row.
+    /// The current chunk's key hashes and burst-sketch counter positions, computed once by
+    /// `prefetchAccounts` for the prefetch and used again by the row.
     var chunkHashes = _Column<RowHashes>(capacity: FeatureEngine.chunkRows)
+    var chunkCounters = _Column<Int32>()
 
     struct RowHashes {
         var from: UInt64 = 0, to: UInt64 = 0
-        /// `BurstChannels.mixed` channel hashes.
-        var burst = SIMD4<UInt64>()
     }
     /// 1 / half-life (s) per lane: the configured half-lives, padded, with the history half-life in lane 3.
     let inverseHalfLives: SIMD4<Float>
@@ -64,6 +63,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         accounts = AccountColumns(registerCount: configuration.hyperLogLogRegisters, maxAccounts: configuration.maxAccounts)
         bursts = BurstChannels(configuration: configuration)
         chunkHashes.append(repeating: RowHashes(), count: Self.chunkRows)
+        chunkCounters.append(repeating: 0, count: Self.chunkRows * bursts.counterCount)
         var lanes = SIMD4<Float>(repeating: Float(1 / configuration.halfLives.last!))
         for (lane, halfLife) in configuration.halfLives.enumerated() { lanes[lane] = Float(1 / halfLife) }
         lanes[3] = Float(1 / configuration.historyHalfLife)
@@ -194,7 +194,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
 
         let active: SIMD4<Float> = hasTo ? SIMD4(1, 1, 1, 1) : SIMD4(0, 1, 0, 0)
         let weights = active * SIMD4(1, 1, 1, x)
-        let (a, s) = bursts.observe(hashes.burst, lanes: active, weights: weights)
+        let (a, s) = bursts.observe(chunkCounters.pointer(chunkRow &* bursts.counterCount), lanes: active, weights: weights)
         values[t &+ FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
         UnsafeMutableRawPointer(logs + _ChunkLogs.burst).storeBytes(
             of: bursts.scores(current: a, total: s, weights: weights), as: SIMD4<Float>.self
@@ -232,18 +232,21 @@ public struct FeatureEngine: ~Copyable, Sendable {
 
     /// Hints the cache to load the key, state and registers of the id in each account's home slot (its
     /// own id whenever it sits there, as most keys do), and the burst sketch counters of each row; keeps
-    /// the hashes in `chunkHashes` for the rows (`range` is the chunk about to run).
+    /// the key hashes and counter positions for the rows (`range` is the chunk about to run).
     @inline(__always)
     private func prefetchAccounts(_ range: Range<Int>, of batch: TxBatch) {
         batch.from.withUnsafeBufferPointer { from in
             batch.to.withUnsafeBufferPointer { to in
                 for row in range {
                     let fromHash = from[row].mixedHash, toHash = to[row].mixedHash
-                    let burst = BurstChannels.mixed(BurstChannels.hashes(from: fromHash, to: toHash))
-                    chunkHashes[row &- range.lowerBound] = RowHashes(from: fromHash, to: toHash, burst: burst)
+                    let index = row &- range.lowerBound
+                    chunkHashes[index] = RowHashes(from: fromHash, to: toHash)
                     if let id = table.prefetchHomeKey(hash: fromHash) { accounts.prefetch(Int(id)) }
                     if let id = table.prefetchHomeKey(hash: toHash) { accounts.prefetch(Int(id)) }
-                    bursts.prefetch(burst)
+                    bursts.locate(
+                        BurstChannels.mixed(BurstChannels.hashes(from: fromHash, to: toHash)),
+                        into: chunkCounters.pointer(index &* bursts.counterCount)
+                    )
                 }
             }
         }
