@@ -33,6 +33,54 @@ public enum VectorMath {
         return logU + (x - (u - 1)) / u
     }
 
+    /// √x per lane for x ≥ 0 (0 for x ≤ 0), relative error < 4·10⁻⁷.
+    ///
+    /// Three Newton steps r ← r·(1.5 − ½·x·r²) for 1/√x from the classic bit-level seed (relative error
+    /// ≤ 3.5 % → 2·10⁻³ → 6·10⁻⁶ → float rounding), then √x = x·r. Pure vector arithmetic; the standard
+    /// library's `squareRoot()` on a SIMD vector is one `sqrtf` call per lane on a baseline x86-64 build.
+    @inlinable @inline(__always)
+    public static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let positive = x .> 0
+        let safe = x.replacing(with: 1, where: .!positive)
+        var r = unsafeBitCast(0x5f37_5a86 &- (unsafeBitCast(safe, to: SIMD8<Int32>.self) &>> 1), to: SIMD8<Float>.self)
+        let half = safe * 0.5
+        r = r * (1.5 - half * r * r)
+        r = r * (1.5 - half * r * r)
+        r = r * (1.5 - half * r * r)
+        return (safe * r).replacing(with: 0, where: .!positive)
+    }
+
+    /// Floats per record of ``shrunkMoments(inPlace:count:shrinkWeight:)``.
+    public static let momentsRecord = 32
+
+    /// Decayed moments to reported ones, in place over `count` records of ``momentsRecord`` floats, each
+    /// four 8-lane groups:
+    ///
+    ///     in:   decayed count c | mean μ | M2 | undecayed count n
+    ///     out:  μ·w             | μ      | σ·w | σ          with σ = √(M2 / n) (0 where n ≤ 0 or M2 ≤ 0),
+    ///                                                          w = c / (c + shrinkWeight)
+    ///
+    /// Decay rescales n and M2 alike, so σ needs no decay factor; w fades the moments to 0 with the window.
+    @inlinable @inline(__always)
+    public static func shrunkMoments(inPlace records: UnsafeMutablePointer<Float>, count: Int, shrinkWeight: Float) {
+        let raw = UnsafeMutableRawPointer(records)
+        let group = MemoryLayout<SIMD8<Float>>.stride
+        var offset = 0
+        while offset < count &* momentsRecord &* MemoryLayout<Float>.stride {
+            let decayed = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+            let mean = raw.loadUnaligned(fromByteOffset: offset &+ group, as: SIMD8<Float>.self)
+            let m2 = raw.loadUnaligned(fromByteOffset: offset &+ 2 &* group, as: SIMD8<Float>.self)
+            let n = raw.loadUnaligned(fromByteOffset: offset &+ 3 &* group, as: SIMD8<Float>.self)
+            let variance = (m2 / n).replacing(with: 0, where: (n .<= 0) .| (m2 .<= 0))
+            let std = squareRoot(variance)
+            let weight = decayed / (decayed + shrinkWeight)
+            raw.storeBytes(of: mean * weight, toByteOffset: offset, as: SIMD8<Float>.self)
+            raw.storeBytes(of: std * weight, toByteOffset: offset &+ 2 &* group, as: SIMD8<Float>.self)
+            raw.storeBytes(of: std, toByteOffset: offset &+ 3 &* group, as: SIMD8<Float>.self)
+            offset &+= momentsRecord &* MemoryLayout<Float>.stride
+        }
+    }
+
     /// Replaces each of `values[0 ..< count]` by its ``log1p(_:)-(SIMD8<Float>)``; `count` is a multiple of 8.
     @inlinable @inline(__always)
     public static func log1p(inPlace values: UnsafeMutablePointer<Float>, count: Int) {

@@ -10,20 +10,21 @@ extension FeatureEngine {
     /// Prior weight of the mean/std shrinkage: 1e-4 of a transaction (0.01 % bias at one decayed tx).
     static let shrinkWeight: Float = 1e-4
 
-    /// Writes the side features of `state` at `offset` that need no logarithm, from the state before this
-    /// row, and puts the inputs of the others in the row's pending logs (`logs`, see ``_ChunkLogs``).
+    /// Puts what the side features of `state` need into the row's pending chunk math (`logs`, `moments`,
+    /// see ``_ChunkMath``), from the state before this row; ``writeSideMath(_:side:into:at:)`` writes the
+    /// features once the chunk is transformed.
     ///
-    /// Decay only rescales counts and M2, so mean and std (√(M2/c)) need no decay factor; counts are
-    /// decayed to `now` with one SIMD4 `exp2`. Mean and std are reported times w = c/(c + 10⁻⁴), c the
-    /// decayed count, so they fade to 0 with the window instead of reporting stale moments.
+    /// Counts are decayed to `now` with one SIMD4 `exp2`; mean and M2/count need no decay factor (decay
+    /// rescales counts and M2 alike). Mean and std are reported times w = c/(c + 10⁻⁴), c the decayed
+    /// count, so they fade to 0 with the window instead of reporting stale moments.
     ///
     /// Returns the decay factors it used, so ``update(_:side:sample:amount:now:decay:)`` can reuse them
     /// while the state's `lastTime` is unchanged (same Δt, same factors).
     @inline(__always)
     @discardableResult
-    mutating func writeSide(
-        _ statePointer: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, now: Int64,
-        into values: _RowWriter, at offset: Int, logs: UnsafeMutablePointer<Float>
+    mutating func gatherSide(
+        _ statePointer: UnsafeMutablePointer<AccountState>, side: Int, now: Int64, chunkRow: Int,
+        logs: UnsafeMutablePointer<Float>, moments: UnsafeMutablePointer<Float>
     ) -> SIMD4<Float> {
         // Fields are read through the pointer: a `let` copy of the whole 144-byte state cost ~28
         // instructions per side.
@@ -31,50 +32,70 @@ extension FeatureEngine {
         let elapsed = Float(max(0, now &- state.pointee.lastTime))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
         let count = side == 0 ? state.pointee.count.0 : state.pointee.count.1
-        let mean = side == 0 ? state.pointee.mean.0 : state.pointee.mean.1
-        let m2 = side == 0 ? state.pointee.m2.0 : state.pointee.m2.1
         let decayed = count * decay
-        // Lanes with no count or no spread have std 0. All vector operations: `SIMD4.squareRoot()`
-        // runs lane by lane through `sqrtf` and dragged the division and everything near it to scalar code.
-        let variance = (m2 / count).replacing(with: 0, where: (count .<= 0) .| (m2 .<= 0))
-        let std = _FeatureKernels.squareRoot(variance)
-        let weight = decayed / (decayed + Self.shrinkWeight)
-        let shrunkMean = mean * weight, shrunkStd = std * weight
-        // Constant lane indices: a lane read with a loop index spills the vector through the stack.
-        // Lane k's log count goes to `offset + 3k` once the chunk's logs are taken.
-        let lanes = layout.halfLifeCount
-        values.writeLane(shrunkMean, shrunkStd, lane: 0, at: offset &+ 1)
-        if lanes > 1 { values.writeLane(shrunkMean, shrunkStd, lane: 1, at: offset &+ 4) }
-        if lanes > 2 { values.writeLane(shrunkMean, shrunkStd, lane: 2, at: offset &+ 7) }
-        if lanes > 3 { values.writeLane(shrunkMean, shrunkStd, lane: 3, at: offset &+ 10) }
-        let o = offset &+ 3 &* layout.halfLifeCount
+        let float = MemoryLayout<Float>.stride
+        let lanes = UnsafeMutableRawPointer(moments + 4 &* side)
+        lanes.storeBytes(of: decayed, toByteOffset: _ChunkMath.decayedCount &* float, as: SIMD4<Float>.self)
+        lanes.storeBytes(
+            of: side == 0 ? state.pointee.mean.0 : state.pointee.mean.1, toByteOffset: _ChunkMath.mean &* float, as: SIMD4<Float>.self
+        )
+        lanes.storeBytes(
+            of: side == 0 ? state.pointee.m2.0 : state.pointee.m2.1, toByteOffset: _ChunkMath.m2 &* float, as: SIMD4<Float>.self
+        )
+        lanes.storeBytes(of: count, toByteOffset: _ChunkMath.count &* float, as: SIMD4<Float>.self)
         let prior = side == 0 ? state.pointee.sentCount : state.pointee.receivedCount
-        values[o &+ FeatureLayout.zScore] = prior >= 3 ? Self.zScore(x, mean: mean[3], std: std[3]) : 0
+        chunkMath.zScoreReported(chunkRow, side: side).pointee = prior >= 3 ? 1 : 0
         let flows = state.pointee.flows * decay[3]
-        let pending = UnsafeMutableRawPointer(logs + side &* _ChunkLogs.sideStride)
+        let pending = UnsafeMutableRawPointer(logs + side &* _ChunkMath.sideStride)
         pending.storeBytes(of: decayed, as: SIMD4<Float>.self)
         pending.storeBytes(
             of: SIMD4(elapsed, flows[0], flows[1], accounts.distinct(sum: state.pointee.hyperLogLogSum, zeros: state.pointee.hyperLogLogZeros)),
-            toByteOffset: _ChunkLogs.since * MemoryLayout<Float>.stride, as: SIMD4<Float>.self
+            toByteOffset: _ChunkMath.since &* float, as: SIMD4<Float>.self
         )
-        logs[_ChunkLogs.age &+ side] = Float(max(0, now &- state.pointee.firstSeen))
+        logs[_ChunkMath.age &+ side] = Float(max(0, now &- state.pointee.firstSeen))
         return decay
     }
 
-    /// Writes the side features that are logarithms, from the row's transformed pending logs.
+    /// A receiver-less row's receiver side: every input 0, so every receiver feature comes out 0.
     @inline(__always)
-    func writeSideLogs(_ logs: UnsafeMutablePointer<Float>, side: Int, into values: _RowWriter, at offset: Int) {
-        let pending = logs + side &* _ChunkLogs.sideStride
+    func gatherNoReceiver(chunkRow: Int, logs: UnsafeMutablePointer<Float>, moments: UnsafeMutablePointer<Float>) {
+        for k in 0 ..< _ChunkMath.sideStride { logs[_ChunkMath.sideStride &+ k] = 0 }
+        logs[_ChunkMath.age &+ 1] = 0
+        for k in 0 ..< 4 {
+            moments[_ChunkMath.decayedCount &+ 4 &+ k] = 0
+            moments[_ChunkMath.mean &+ 4 &+ k] = 0
+            moments[_ChunkMath.m2 &+ 4 &+ k] = 0
+            moments[_ChunkMath.count &+ 4 &+ k] = 0
+        }
+        chunkMath.zScoreReported(chunkRow, side: 1).pointee = 0
+    }
+
+    /// Writes the side features of chunk row `chunkRow` at `offset`, from its transformed chunk math.
+    @inline(__always)
+    func writeSideMath(_ chunkRow: Int, side: Int, into values: _RowWriter, at offset: Int) {
+        let logs = chunkMath.logs(chunkRow)
+        let moments = chunkMath.moments(chunkRow) + 4 &* side
+        let pending = logs + side &* _ChunkMath.sideStride
         let lanes = layout.halfLifeCount
-        values[offset] = pending[0]
-        if lanes > 1 { values[offset &+ 3] = pending[1] }
-        if lanes > 2 { values[offset &+ 6] = pending[2] }
-        if lanes > 3 { values[offset &+ 9] = pending[3] }
+        // Lane k: log count, shrunk mean, shrunk std at offset + 3k (constant lane indices).
+        @inline(__always) func lane(_ k: Int) {
+            values[offset &+ 3 &* k] = pending[k]
+            values[offset &+ 3 &* k &+ 1] = moments[_ChunkMath.shrunkMean &+ k]
+            values[offset &+ 3 &* k &+ 2] = moments[_ChunkMath.shrunkStd &+ k]
+        }
+        lane(0)
+        if lanes > 1 { lane(1) }
+        if lanes > 2 { lane(2) }
+        if lanes > 3 { lane(3) }
         let o = offset &+ 3 &* lanes
-        values[o &+ FeatureLayout.sinceLast] = pending[_ChunkLogs.since]
-        values[o &+ FeatureLayout.flowRatio] = pending[_ChunkLogs.flowIn] - pending[_ChunkLogs.flowOut]
-        values[o &+ FeatureLayout.distinct] = pending[_ChunkLogs.distinct]
-        values[o &+ FeatureLayout.age] = logs[_ChunkLogs.age &+ side]
+        let reported = chunkMath.zScoreReported(chunkRow, side: side).pointee != 0
+        values[o &+ FeatureLayout.zScore] = reported
+            ? Self.zScore(chunkMath.amountLog(chunkRow), mean: moments[_ChunkMath.mean &+ 3], std: moments[_ChunkMath.std &+ 3])
+            : 0
+        values[o &+ FeatureLayout.sinceLast] = pending[_ChunkMath.since]
+        values[o &+ FeatureLayout.flowRatio] = pending[_ChunkMath.flowIn] - pending[_ChunkMath.flowOut]
+        values[o &+ FeatureLayout.distinct] = pending[_ChunkMath.distinct]
+        values[o &+ FeatureLayout.age] = logs[_ChunkMath.age &+ side]
     }
 
     /// (x − μ) / max(σ, 0.05), clamped to ±50: a floor on σ keeps accounts that always send the same
@@ -86,7 +107,7 @@ extension FeatureEngine {
 
     /// Decays all of `state` to `now`, then adds sample `x` (log1p ETH) to `side` and `amount` (ETH) to its flow.
     ///
-    /// - Parameter decay: the factors ``writeSide(_:side:sample:now:into:at:)`` returned for this same
+    /// - Parameter decay: the factors ``gatherSide(_:side:now:chunkRow:logs:moments:)`` returned for this same
     ///   `state.lastTime` and `now`, or `nil` to compute them.
     /// Works on the state in place through `state`: an `inout AccountState` argument made the optimiser
     /// copy all 144 bytes out and back with two `memcpy` calls per side.

@@ -26,9 +26,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
     var table: AccountTable
     var accounts: AccountColumns
     var bursts: BurstChannels
-    /// The current chunk's values whose log1p is a feature (taken once per chunk).
-    var chunkLogs = _ChunkLogs(rows: FeatureEngine.chunkRows)
-    /// Which build of the chunk's log1p pass runs (same bits either way).
+    /// The current chunk's values that need vector math before they are features (done once per chunk).
+    var chunkMath = _ChunkMath(rows: FeatureEngine.chunkRows)
+    /// Which build of the chunk's vector passes runs (same bits either way).
     var simdKernel = SIMDKernel.selected
     /// The current chunk's key hashes and burst-sketch counter positions, computed once by
     /// `prefetchAccounts` for the prefetch and used again by the row.
@@ -104,11 +104,11 @@ public struct FeatureEngine: ~Copyable, Sendable {
                     let end = min(start + Self.chunkRows, rows)
                     prefetchSlots(end ..< min(end + Self.chunkRows, rows), of: batch)
                     prefetchAccounts(start ..< end, of: batch)
-                    chunkLogs.logInputs(of: batch, rows: start ..< end, kernel: simdKernel)
+                    chunkMath.logInputs(of: batch, rows: start ..< end, kernel: simdKernel)
                     for row in start ..< end {
                         (fromIDs[row], toIDs[row]) = processRow(row, of: batch, chunkRow: row &- start, into: writer)
                     }
-                    writeLogFeatures(start ..< end, into: writer)
+                    writeChunkFeatures(start ..< end, into: writer)
                     start = end
                 }
             }
@@ -155,12 +155,12 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let fromID = intern(fromKey, hash: hashes.from, now: now, pinned: .max)
         let toID = hasTo ? intern(toKey, hash: hashes.to, now: now, pinned: fromID) : UInt32.max
 
-        let x = chunkLogs.amountLog(chunkRow)
-        let logs = chunkLogs.row(chunkRow)
+        let x = chunkMath.amountLog(chunkRow)
+        let logs = chunkMath.logs(chunkRow), moments = chunkMath.moments(chunkRow)
         let base = row &* layout.dimensions
         // Each account's state is read in place (no copy) before any of it is updated below.
         let fromState = accounts.states.pointer(Int(fromID))
-        let fromDecay = writeSide(fromState, side: 0, sample: x, now: now, into: values, at: base &+ layout.fromBase, logs: logs)
+        let fromDecay = gatherSide(fromState, side: 0, now: now, chunkRow: chunkRow, logs: logs, moments: moments)
         // The receiver's decay factors are reused in its update unless the sender's update moved
         // its lastTime (a self-transfer).
         var toDecay = SIMD4<Float>(repeating: 1)
@@ -169,12 +169,10 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let toState = hasTo ? accounts.states.pointer(Int(toID)) : nil
         if let toState {
             toLastTime = toState.pointee.lastTime
-            toDecay = writeSide(toState, side: 1, sample: x, now: now, into: values, at: base &+ layout.toBase, logs: logs)
+            toDecay = gatherSide(toState, side: 1, now: now, chunkRow: chunkRow, logs: logs, moments: moments)
         } else {
-            // A contract creation has no receiver: its receiver-side features are 0 (log1p(0) for the logs).
-            for k in 0 ..< layout.perSide { values[base &+ layout.toBase &+ k] = 0 }
-            for k in 0 ..< _ChunkLogs.sideStride { logs[_ChunkLogs.sideStride &+ k] = 0 }
-            logs[_ChunkLogs.age &+ 1] = 0
+            // A contract creation has no receiver: its receiver-side features are 0.
+            gatherNoReceiver(chunkRow: chunkRow, logs: logs, moments: moments)
         }
 
         // Per-transaction block.
@@ -187,8 +185,8 @@ public struct FeatureEngine: ~Copyable, Sendable {
         )
         // log1p(gas) − log1p(mean gas before this row); the mean's log is taken with the chunk's.
         let meanGas = observeGas(Double(batch.gasPrice[row]), now: now)
-        values[t &+ FeatureLayout.gasRatio] = meanGas == nil ? 0 : chunkLogs.gasLog(chunkRow)
-        logs[_ChunkLogs.gasMean] = meanGas ?? 0
+        values[t &+ FeatureLayout.gasRatio] = meanGas == nil ? 0 : chunkMath.gasLog(chunkRow)
+        logs[_ChunkMath.gasMean] = meanGas ?? 0
         values[t &+ FeatureLayout.contractCreation] = hasTo ? 0 : 1
         values[t &+ FeatureLayout.hasInput] = flags.contains(.hasInput) ? 1 : 0
 
@@ -196,7 +194,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let weights = active * SIMD4(1, 1, 1, x)
         let (a, s) = bursts.observe(chunkCounters.pointer(chunkRow &* bursts.counterCount), lanes: active, weights: weights)
         values[t &+ FeatureLayout.edgeNew] = hasTo && s[0] == 0 ? 1 : 0
-        UnsafeMutableRawPointer(logs + _ChunkLogs.burst).storeBytes(
+        UnsafeMutableRawPointer(logs + _ChunkMath.burst).storeBytes(
             of: bursts.scores(current: a, total: s, weights: weights), as: SIMD4<Float>.self
         )
 
@@ -273,18 +271,19 @@ public struct FeatureEngine: ~Copyable, Sendable {
         return before
     }
 
-    /// Takes log1p of the chunk's pending values and writes the features that are logarithms.
+    /// Transforms the chunk's pending math and writes the features that come from it.
     @inline(__always)
-    private func writeLogFeatures(_ rows: Range<Int>, into values: _RowWriter) {
-        chunkLogs.transform(rows: rows.count, kernel: simdKernel)
+    private func writeChunkFeatures(_ rows: Range<Int>, into values: _RowWriter) {
+        chunkMath.transform(rows: rows.count, shrinkWeight: Self.shrinkWeight, kernel: simdKernel)
         for row in rows {
-            let logs = chunkLogs.row(row &- rows.lowerBound)
+            let chunkRow = row &- rows.lowerBound
+            let logs = chunkMath.logs(chunkRow)
             let base = row &* layout.dimensions
-            writeSideLogs(logs, side: 0, into: values, at: base &+ layout.fromBase)
-            writeSideLogs(logs, side: 1, into: values, at: base &+ layout.toBase)
+            writeSideMath(chunkRow, side: 0, into: values, at: base &+ layout.fromBase)
+            writeSideMath(chunkRow, side: 1, into: values, at: base &+ layout.toBase)
             let t = base &+ layout.txBase
-            values[t &+ FeatureLayout.gasRatio] -= logs[_ChunkLogs.gasMean]
-            for k in 0 ..< 4 { values[t &+ FeatureLayout.burst &+ k] = logs[_ChunkLogs.burst &+ k] }
+            values[t &+ FeatureLayout.gasRatio] -= logs[_ChunkMath.gasMean]
+            for k in 0 ..< 4 { values[t &+ FeatureLayout.burst &+ k] = logs[_ChunkMath.burst &+ k] }
         }
     }
 }

@@ -31,28 +31,6 @@ enum _FeatureKernels {
         return (p * scale).replacing(with: 0, where: x .< -126)
     }
 
-    /// √x per lane for x ≥ 0 (0 for x ≤ 0), relative error < 4·10⁻⁷.
-    ///
-    /// Three Newton steps r ← r·(1.5 − ½·x·r²) for 1/√x from the classic bit-level seed (relative error
-    /// ≤ 3.5 % → 2·10⁻³ → 6·10⁻⁶ → float rounding), then √x = x·r. Pure vector arithmetic; the standard
-    /// library's `squareRoot()` on SIMD4 is four `sqrtf` calls on a baseline x86-64 build.
-    @inline(never)
-    static func squareRoot(_ x: SIMD4<Float>) -> SIMD4<Float> {
-        let positive = x .> 0
-        let safe = x.replacing(with: 1, where: .!positive)
-        var r = unsafeBitCast(0x5f37_5a86 &- (unsafeBitCast(safe, to: SIMD4<Int32>.self) &>> 1), to: SIMD4<Float>.self)
-        let half = safe * 0.5
-        r = r * (1.5 - half * r * r)
-        r = r * (1.5 - half * r * r)
-        r = r * (1.5 - half * r * r)
-        return (safe * r).replacing(with: 0, where: .!positive)
-    }
-
-    /// `output[i] = √input[i]` over whole arrays with the SIMD4 kernel and a padded tail (tests).
-    static func squareRoot(_ input: [Float], into output: inout [Float]) {
-        map(input, into: &output, squareRoot)
-    }
-
     /// `output[i] = kernel(input)[i]`, four lanes at a time with a zero-padded tail.
     private static func map(_ input: [Float], into output: inout [Float], _ kernel: (SIMD4<Float>) -> SIMD4<Float>) {
         output.removeAll(keepingCapacity: true)

@@ -8,4 +8,9 @@ public enum VectorMathAVX2 {
     public static func log1p(inPlace values: UnsafeMutablePointer<Float>, count: Int) {
         VectorMath.log1p(inPlace: values, count: count)
     }
+
+    /// ``VectorMath/shrunkMoments(inPlace:count:shrinkWeight:)`` for AVX2 CPUs.
+    public static func shrunkMoments(inPlace records: UnsafeMutablePointer<Float>, count: Int, shrinkWeight: Float) {
+        VectorMath.shrunkMoments(inPlace: records, count: count, shrinkWeight: shrinkWeight)
+    }
 }

@@ -44,19 +44,53 @@ struct KernelTests {
         }
     }
 
-    @Test func squareRootMatchesScalarForEveryLength() {
+    @Test func squareRootMatchesScalar() {
         var rng = SeededGenerator(seed: 5)
-        var output: [Float] = []
-        for length in 0 ... 67 {
-            var input = (0 ..< length).map { i in Float.random(in: 0 ... 1, using: &rng) * pow(10, Float(i % 60 - 30)) }
-            if length > 3 { input[0] = 0; input[1] = -2; input[2] = .leastNormalMagnitude; input[3] = 3e38 }
-            _FeatureKernels.squareRoot(input, into: &output)
-            #expect(output.count == length)
-            for (x, y) in zip(input, output) {
-                let expected = x > 0 ? Foundation.sqrt(Double(x)) : 0
-                #expect(abs(Double(y) - expected) <= 4e-7 * expected, "x = \(x)")
+        var input = (0 ..< 400).map { i in Float.random(in: 0 ... 1, using: &rng) * pow(10, Float(i % 60 - 30)) }
+        input[0] = 0; input[1] = -2; input[2] = .leastNormalMagnitude; input[3] = 3e38
+        for start in stride(from: 0, to: input.count, by: 8) {
+            let x = SIMD8(input[start ..< start + 8])
+            let y = VectorMath.squareRoot(x)
+            for lane in 0 ..< 8 {
+                let expected = x[lane] > 0 ? Foundation.sqrt(Double(x[lane])) : 0
+                #expect(abs(Double(y[lane]) - expected) <= 4e-7 * expected, "x = \(x[lane])")
             }
         }
+    }
+
+    /// The shrunk moments of random records (with empty and spread-free lanes) against a scalar computation,
+    /// and the Haswell build (where the CPU has it) with the same bits.
+    @Test func shrunkMomentsMatchScalarAndBuildsAgree() {
+        var rng = SeededGenerator(seed: 6)
+        let records = 16, width = VectorMath.momentsRecord, shrink: Float = 1e-4
+        var input = [Float](repeating: 0, count: records * width)
+        for r in 0 ..< records {
+            for lane in 0 ..< 8 {
+                let n = lane == 0 ? 0 : Float.random(in: 0 ... 50, using: &rng)
+                input[r * width + lane] = n * Float.random(in: 0 ... 1, using: &rng) // decayed count
+                input[r * width + 8 + lane] = Float.random(in: -5 ... 20, using: &rng) // mean
+                input[r * width + 16 + lane] = lane == 1 ? 0 : Float.random(in: 0 ... 100, using: &rng) // M2
+                input[r * width + 24 + lane] = n
+            }
+        }
+        var baseline = input
+        VectorMath.shrunkMoments(inPlace: &baseline, count: records, shrinkWeight: shrink)
+        for r in 0 ..< records {
+            for lane in 0 ..< 8 {
+                let c = Double(input[r * width + lane]), mean = Double(input[r * width + 8 + lane])
+                let m2 = Double(input[r * width + 16 + lane]), n = Double(input[r * width + 24 + lane])
+                let std = n > 0 && m2 > 0 ? (m2 / n).squareRoot() : 0
+                let w = c / (c + Double(shrink))
+                #expect(abs(Double(baseline[r * width + lane]) - mean * w) <= 1e-5 * (abs(mean) + 1e-30))
+                #expect(baseline[r * width + 8 + lane] == input[r * width + 8 + lane])
+                #expect(abs(Double(baseline[r * width + 16 + lane]) - std * w) <= 1e-5 * std + 1e-30)
+                #expect(abs(Double(baseline[r * width + 24 + lane]) - std) <= 1e-6 * std)
+            }
+        }
+        guard SIMDKernel.cpuSupportsAVX2Kernel else { return }
+        var wide = input
+        VectorMathAVX2.shrunkMoments(inPlace: &wide, count: records, shrinkWeight: shrink)
+        #expect(wide.map(\.bitPattern) == baseline.map(\.bitPattern))
     }
 
     @Test func roundnessMatchesScalarForEveryLength() {
