@@ -98,17 +98,22 @@ struct BurstChannels: ~Copyable {
     /// row's chunk is prefetched; ``observe(_:lanes:weights:)`` then reads them back.
     @inline(__always)
     func locate(_ mixed: SIMD4<UInt64>, into positions: UnsafeMutablePointer<Int32>) {
-        let c = counters.pointer(0), width = width
-        @inline(__always) func place(_ row: Int, _ channel: Int, _ hash: UInt64) {
-            let position = (row &* 4 &+ channel) &* width &+ CountMinSketch.column(mixed: hash, row: row, width: width)
-            positions[row &* 4 &+ channel] = Int32(truncatingIfNeeded: position)
-            cw_prefetch(c + position)
-        }
+        let c = counters.pointer(0)
+        // ``CountMinSketch/column(mixed:row:width:)`` for the four channels at once: (lo + row·hi) mod width
+        // in wrapping 32-bit lanes, then each channel's run offset.
+        let lo = SIMD4<UInt32>(truncatingIfNeeded: mixed)
+        let hi = SIMD4<UInt32>(truncatingIfNeeded: mixed &>> 32) | 1
+        let mask = SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: width &- 1))
+        let runs = SIMD4<Int32>(0, 1, 2, 3) &* Int32(truncatingIfNeeded: width)
+        let raw = UnsafeMutableRawPointer(positions)
         for row in 0 ..< depth {
-            place(row, 0, mixed[0])
-            place(row, 1, mixed[1])
-            place(row, 2, mixed[2])
-            place(row, 3, mixed[3])
+            let column = (lo &+ UInt32(truncatingIfNeeded: row) &* hi) & mask
+            let position = SIMD4<Int32>(truncatingIfNeeded: column) &+ runs &+ Int32(truncatingIfNeeded: row &* 4 &* width)
+            raw.storeBytes(of: position, toByteOffset: row &* MemoryLayout<SIMD4<Int32>>.size, as: SIMD4<Int32>.self)
+            cw_prefetch(c + Int(position[0]))
+            cw_prefetch(c + Int(position[1]))
+            cw_prefetch(c + Int(position[2]))
+            cw_prefetch(c + Int(position[3]))
         }
     }
 
