@@ -106,8 +106,8 @@ struct AccountColumns: ~Copyable {
         registers.pointer(index * registerCount).update(repeating: 0, count: registerCount)
     }
 
-    /// Bytes held, from array capacities.
+    /// Bytes held (allocated, not just used).
     var memoryBytes: Int {
-        states.capacity * MemoryLayout<AccountState>.stride + registers.capacity
+        states.allocatedBytes + registers.allocatedBytes
     }
 }

@@ -177,6 +177,6 @@ public struct AccountTable: ~Copyable, Sendable {
 
     /// Bytes held by the table (from capacities, not counts).
     public var memoryBytes: Int {
-        slots.capacity * 4 + entries.capacity * MemoryLayout<Entry>.stride + freeIDs.capacity * 4
+        slots.capacity * 4 + entries.allocatedBytes + freeIDs.capacity * 4
     }
 }

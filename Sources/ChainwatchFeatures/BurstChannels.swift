@@ -158,5 +158,5 @@ struct BurstChannels: ~Copyable {
         _FeatureKernels.midasScore(current: a + weights, total: s + weights, ticks: Float(ticks))
     }
 
-    var memoryBytes: Int { counters.capacity * MemoryLayout<SIMD2<Float>>.stride }
+    var memoryBytes: Int { counters.allocatedBytes }
 }

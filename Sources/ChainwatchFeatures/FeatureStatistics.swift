@@ -4,7 +4,7 @@ public struct FeatureStatistics: Sendable, Equatable, Codable {
     public var trackedAccounts: Int
     /// Accounts evicted so far (least recently active, in bulk).
     public var evictions: Int
-    /// Bytes of the account table plus per-account columns, from array capacities, per tracked account.
+    /// Bytes of the account table plus per-account columns, as allocated, per tracked account.
     public var bytesPerAccount: Double
     /// Bytes of the global count-min sketches (independent of the number of accounts).
     public var sketchBytes: Int

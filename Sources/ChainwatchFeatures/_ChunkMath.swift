@@ -105,8 +105,4 @@ struct _ChunkMath: ~Copyable {
             VectorMath.log1p(inPlace: values, count: count)
         }
     }
-
-    var memoryBytes: Int {
-        (pendingLogs.capacity + pendingMoments.capacity + inputs.capacity) * MemoryLayout<Float>.stride + zScoreSides.capacity
-    }
 }
