@@ -26,14 +26,14 @@ let package = Package(
 
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLZ4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
-        // A cache prefetch hint (one inline C function) for the table lookups of the feature engine.
-        .target(name: "CPrefetch"),
+        // A cache prefetch hint and the subnormals-as-zero float mode for the feature engine (inline C).
+        .target(name: "CProcessor"),
 
         // MARK: - Pipeline stages
 
         .target(name: "ChainwatchCore"),
         .target(name: "ChainwatchIO", dependencies: ["ChainwatchCore", "CLZ4"]),
-        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore", "CPrefetch", "_ChainwatchAVX2Kernels"]),
+        .target(name: "ChainwatchFeatures", dependencies: ["ChainwatchCore", "CProcessor", "_ChainwatchAVX2Kernels"]),
         // Kernels built for AVX2 CPUs (see `avx2KernelSettings`); features and models pick them at run time.
         .target(name: "_ChainwatchAVX2Kernels", dependencies: ["ChainwatchCore"]),
         .target(
@@ -109,7 +109,7 @@ let targetCPUSettings: [SwiftSetting] = Context.environment["CHAINWATCH_TARGET_C
     [.unsafeFlags(["-target-cpu", $0])]
 } ?? []
 
-for target in package.targets where target.type != .system && target.name != "CPrefetch" {
+for target in package.targets where target.type != .system && target.name != "CProcessor" {
     let cpuSettings = target.name == "_ChainwatchAVX2Kernels" ? avx2KernelSettings : targetCPUSettings
     target.swiftSettings = (target.swiftSettings ?? []) + sharedSwiftSettings + cpuSettings
 }

@@ -1,4 +1,4 @@
-import CPrefetch
+import CProcessor
 import Foundation
 
 /// The hot state of one account: everything a row reads and writes, in 144 contiguous bytes

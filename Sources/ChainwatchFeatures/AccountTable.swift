@@ -1,5 +1,5 @@
 import ChainwatchCore
-import CPrefetch
+import CProcessor
 
 /// Interns 20-byte account keys into dense `UInt32` ids, with a cap and least-recently-active eviction.
 ///

@@ -1,4 +1,4 @@
-import CPrefetch
+import CProcessor
 import Foundation
 
 /// MIDAS-R edge-burst state (Bhatia et al., "MIDAS: Microcluster-Based Detector of Anomalies in Edge

@@ -1,4 +1,5 @@
 import ChainwatchCore
+import CProcessor
 import Foundation
 
 /// Turns batches of transactions into feature rows, keeping bounded per-account and sketch state.
@@ -87,6 +88,10 @@ public struct FeatureEngine: ~Copyable, Sendable {
     public mutating func process(_ batch: TxBatch, into features: inout FeatureMatrix) {
         precondition(features.dimensions == layout.dimensions, "feature matrix has the wrong number of columns")
         features.resize(rows: batch.count) // every value of every row is written below
+        // Subnormals count as zero while the batch runs (x86-64; see CProcessor): decayed state on its way
+        // to zero otherwise costs a microcode assist per operation.
+        let floatMode = cw_subnormals_as_zero()
+        defer { cw_restore_float_mode(floatMode) }
         let rows = batch.count
         // The id arrays are filled in place through pointers (an append per row paid a uniqueness check
         // and a capacity test); their storage is reused unless the caller still holds the last batch's.

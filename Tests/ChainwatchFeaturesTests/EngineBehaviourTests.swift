@@ -76,6 +76,17 @@ struct EngineBehaviourTests {
         }
     }
 
+    /// The engine treats subnormal floats as zero only while a batch runs: the caller's float mode is the
+    /// same afterwards (a product below the smallest normal float is still representable).
+    @Test func floatModeIsRestoredAfterEachBatch() {
+        var engine = FeatureEngine()
+        let rows = TestStreams.synthetic(count: 300, accounts: 20, seed: 2)
+        _ = TestStreams.run(&engine, rows, batchSize: 128)
+        let half = Float(rows.count) / 600 // 0.5, computed at run time
+        let subnormal = Float.leastNormalMagnitude * half
+        #expect(subnormal > 0 && subnormal < .leastNormalMagnitude)
+    }
+
     @Test func firstTransactionOfAnAccountSeesNoHistory() throws {
         var engine = FeatureEngine()
         let names = engine.catalogue.names
