@@ -32,17 +32,35 @@ public struct WashCycleDetector: Detector, Sendable {
         public init() {}
     }
 
+    /// One remembered transfer into an account: what the cycle search compares, and the stored transaction.
     struct Incoming: Sendable {
-        var ref: _TxRef
+        var from: AccountKey
+        var time: Int64
+        var amount: Double
+        /// Arrival order over all remembered transfers (a 3-cycle's first hop must precede its second).
         var sequence: Int64
+        var ref: UInt32
         var used: Bool
     }
 
+    /// A receiving account's remembered transfers, oldest first, and the time of the latest one (`.min`
+    /// while none is kept), which sweeps and the cap go by.
+    struct Receiver: Sendable {
+        var incoming = _ListArena<Incoming>.List()
+        var lastTime: Int64 = .min
+    }
+
+    /// An earlier hop of a cycle: the receiving account's slot and the hop's index in its list.
+    typealias Hop = (slot: Int, index: Int)
+
     public let name = "wash_cycle"
     public let configuration: Configuration
-    private var incoming: [_AccountSlot: [Incoming]] = [:]
+    private var receivers = _SlotTable<AccountKey, Receiver>()
+    private var lists = _ListArena<Incoming>(filler: Incoming(from: .none, time: 0, amount: 0, sequence: 0, ref: 0, used: false))
+    private var refs = _TxRefPool()
     private var sequence: Int64 = 0
     private var sweeps: _SweepSchedule
+    private var prefetchSink: UInt64 = 0
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -50,85 +68,114 @@ public struct WashCycleDetector: Detector, Sendable {
     }
 
     /// Receiving accounts currently held in memory.
-    public var trackedEntries: Int { incoming.count }
+    public var trackedEntries: Int { receivers.count }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
-        for row in 0 ..< batch.count where batch.amount[row] > configuration.minAmount {
-            let from = batch.from[row], to = batch.to[row]
-            guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
-            let time = batch.blockTime[row]
-            sequence += 1
-            if sweeps.isDue(at: time) { sweep(now: time) }
-            var used = false
-            if let cycle = findCycle(closing: from, origin: to, amount: batch.amount[row], time: time) {
-                used = true
-                markUsed(cycle)
-                let hops = cycle.map { incoming[_AccountSlot($0.account)]![$0.index].ref }
-                alerts.append(alert(batch: batch, row: row, hops: hops))
+        var chunk = 0
+        while chunk < batch.count {
+            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+            chunk = rows.upperBound
+            for row in rows where counts(batch, row) {
+                prefetchSink &+= receivers.prefetch(batch.from[row]) &+ receivers.prefetch(batch.to[row])
             }
-            Self.append(
-                Incoming(ref: _TxRef(batch: batch, row: row), sequence: sequence, used: used), to: &incoming[_AccountSlot(to), default: []],
-                keeping: configuration.maxIncomingPerAccount
-            )
-            if incoming.count > configuration.maxTracked { enforceCap(now: time) }
+            for row in rows where counts(batch, row) { process(row: row, of: batch, alerts: &alerts) }
         }
     }
 
-    /// The earlier hops (account, index in its incoming list), first hop first, of a cycle that the transfer
-    /// `closing → origin` completes.
-    private func findCycle(closing: AccountKey, origin: AccountKey, amount: Double, time: Int64) -> [(account: AccountKey, index: Int)]? {
-        guard let intoClosing = incoming[_AccountSlot(closing)] else { return nil }
+    /// Rows the detector looks at: transfers above the minimum amount between two accounts.
+    @inline(__always)
+    private func counts(_ batch: TxBatch, _ row: Int) -> Bool {
+        batch.amount[row] > configuration.minAmount && batch.from[row] != batch.to[row]
+            && !batch.flags[row].contains(.contractCreation)
+    }
+
+    @inline(__always)
+    private mutating func process(row: Int, of batch: TxBatch, alerts: inout [Alert]) {
+        let from = batch.from[row], to = batch.to[row], time = batch.blockTime[row], amount = batch.amount[row]
+        sequence += 1
+        if sweeps.isDue(at: time) { sweep(now: time) }
+        var used = false
+        if let closing = receivers.find(from), let cycle = findCycle(closing: closing, origin: to, amount: amount, time: time) {
+            used = true
+            var hops: [_TxRef] = []
+            for hop in cycle {
+                let list = receivers[hop.slot].incoming
+                var entry = lists.element(hop.index, of: list)
+                entry.used = true
+                lists.set(hop.index, of: list, to: entry)
+                hops.append(refs[entry.ref])
+            }
+            alerts.append(alert(batch: batch, row: row, hops: hops))
+        }
+        let entry = Incoming(from: from, time: time, amount: amount, sequence: sequence, ref: refs.store(batch: batch, row: row), used: used)
+        let slot = receivers.findOrInsert(to, value: Receiver()).slot
+        Self.append(entry, to: &receivers[slot], lists: &lists, refs: &refs, keeping: configuration.maxIncomingPerAccount)
+        if receivers.count > configuration.maxTracked { enforceCap(now: time) }
+    }
+
+    /// The earlier hops, first hop first, of a cycle that the transfer `closing → origin` completes
+    /// (`closing` is the slot of the account the transfer leaves).
+    private func findCycle(closing: Int, origin: AccountKey, amount: Double, time: Int64) -> [Hop]? {
+        let intoClosing = receivers[closing].incoming
         let cutoff = time - configuration.windowSeconds
         // 2-cycle: origin → closing → origin.
-        for index in intoClosing.indices.reversed() {
-            let hop = intoClosing[index]
-            if !hop.used, hop.ref.from == origin, hop.ref.time >= cutoff, similar(amount, to: hop.ref.amount) {
-                return [(closing, index)]
-            }
+        for index in (0 ..< Int(intoClosing.count)).reversed() {
+            let hop = lists.element(index, of: intoClosing)
+            if !hop.used, hop.from == origin, hop.time >= cutoff, similar(amount, to: hop.amount) { return [(closing, index)] }
         }
         // 3-cycle: origin → middle → closing → origin.
-        for index in intoClosing.indices.reversed() {
-            let second = intoClosing[index]
-            guard !second.used, second.ref.time >= cutoff, second.ref.from != origin,
-                let intoMiddle = incoming[_AccountSlot(second.ref.from)]
+        for index in (0 ..< Int(intoClosing.count)).reversed() {
+            let second = lists.element(index, of: intoClosing)
+            guard !second.used, second.time >= cutoff, second.from != origin, let middle = receivers.find(second.from)
             else { continue }
-            for firstIndex in intoMiddle.indices.reversed() {
-                let first = intoMiddle[firstIndex]
-                if !first.used, first.ref.from == origin, first.sequence < second.sequence, first.ref.time >= cutoff,
-                    similar(second.ref.amount, to: first.ref.amount), similar(amount, to: first.ref.amount)
+            let intoMiddle = receivers[middle].incoming
+            for firstIndex in (0 ..< Int(intoMiddle.count)).reversed() {
+                let first = lists.element(firstIndex, of: intoMiddle)
+                if !first.used, first.from == origin, first.sequence < second.sequence, first.time >= cutoff,
+                    similar(second.amount, to: first.amount), similar(amount, to: first.amount)
                 {
-                    return [(second.ref.from, firstIndex), (closing, index)]
+                    return [(middle, firstIndex), (closing, index)]
                 }
             }
         }
         return nil
     }
 
-    /// Appends in place (one hash lookup), keeping the latest `limit` entries.
-    private static func append(_ entry: Incoming, to list: inout [Incoming], keeping limit: Int) {
-        list.append(entry)
-        if list.count > limit { list.removeFirst(list.count - limit) }
+    /// Appends in place, keeping the latest `limit` entries.
+    private static func append(
+        _ entry: Incoming, to state: inout Receiver, lists: inout _ListArena<Incoming>, refs: inout _TxRefPool, keeping limit: Int
+    ) {
+        lists.append(entry, to: &state.incoming)
+        let excess = Int(state.incoming.count) - max(0, limit)
+        if excess > 0 {
+            for index in 0 ..< excess { refs.release(lists.element(index, of: state.incoming).ref) }
+            lists.removeFirst(excess, from: &state.incoming)
+        }
+        state.lastTime = state.incoming.isEmpty ? .min : entry.time
     }
 
     private func similar(_ amount: Double, to reference: Double) -> Bool {
         abs(amount - reference) <= configuration.tolerance * reference
     }
 
-    private mutating func markUsed(_ cycle: [(account: AccountKey, index: Int)]) {
-        for hop in cycle { incoming[_AccountSlot(hop.account)]![hop.index].used = true }
+    /// Drops the accounts in `slots` with what they remember.
+    private mutating func remove(_ slots: [Int]) {
+        for slot in slots {
+            var list = receivers[slot].incoming
+            lists.release(&list, refs: &refs, ref: \.ref)
+        }
+        receivers.remove(slots: slots)
     }
 
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.windowSeconds
-        _RecencyEviction.removeExpired(&incoming) { ($0.last?.ref.time ?? .min) < cutoff }
+        remove(_RecencyEviction.expiredSlots(receivers) { $0.lastTime < cutoff })
     }
 
     private mutating func enforceCap(now: Int64) {
         sweep(now: now)
-        _RecencyEviction.shrink(&incoming, keep: _RecencyEviction.target(cap: configuration.maxTracked)) {
-            $0.last?.ref.time ?? .min
-        }
+        remove(_RecencyEviction.doomedSlots(receivers, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime })
     }
 
     private func alert(batch: TxBatch, row: Int, hops earlier: [_TxRef]) -> Alert {
