@@ -121,7 +121,7 @@ struct _FanCounter: Sendable {
         // it, a counterparty already in the window does not count twice.
         if settings.checkDistinct {
             for index in 0 ..< Int(state.window.count) {
-                let entry = refs[windows.element(index, of: state.window).ref]
+                let entry = refs.accounts(windows.element(index, of: state.window).ref)
                 if (entry.from == hub ? entry.to : entry.from) == counterparty { return false }
             }
         }

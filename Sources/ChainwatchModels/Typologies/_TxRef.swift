@@ -34,6 +34,19 @@ struct _TxRef: Sendable {
         hashBytes = stored
     }
 
+    /// A reference to a transaction with a canonical hash (see ``_TxHash``).
+    init(hash: _TxHash, block: Int64, time: Int64, amount: Double, from: AccountKey, to: AccountKey) {
+        var stored: HashBytes = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &stored) { hash.write(into: $0) }
+        hashBytes = stored
+        hashLength = _TxHash.textLength
+        self.block = block
+        self.time = time
+        self.amount = amount
+        self.from = from
+        self.to = to
+    }
+
     /// The hash as it appeared in the input.
     var hash: String {
         var copy = hashBytes

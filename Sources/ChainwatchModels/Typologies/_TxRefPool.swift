@@ -4,40 +4,77 @@ import ChainwatchCore
 /// instead of 150-byte references; freed handles are reused (last freed first). A handle starts with one
 /// holder; ``retain(_:)`` adds one (state that keeps the same transaction twice), ``release(_:)`` drops one
 /// and frees the handle with the last.
+///
+/// Detectors store a transaction for nearly every row but read one back only for an alert, so a stored
+/// transaction is a 104-byte record: a canonical hash as its 32 raw bytes (``_TxHash``) and the holder count
+/// in the record, where a `_TxRef` would take 152 bytes and the count another array. A hash that is not
+/// canonical keeps its whole `_TxRef` in a side table (empty for Ethereum input).
 struct _TxRefPool: Sendable {
-    private var refs: [_TxRef] = []
-    private var holders: [UInt32] = []
+    private struct Record: Sendable {
+        var hash: _TxHash
+        var block: Int64
+        var time: Int64
+        var amount: Double
+        var from: AccountKey
+        /// Declared between the keys so it sits in `from`'s padding.
+        var holders: UInt32
+        var to: AccountKey
+    }
+
+    private var records: [Record] = []
     private var freeHandles: [UInt32] = []
+    /// The transactions whose hash is not canonical, by handle.
+    private var irregular: [UInt32: _TxRef] = [:]
 
     /// Handles currently in use.
-    var count: Int { refs.count - freeHandles.count }
+    var count: Int { records.count - freeHandles.count }
 
     /// Copies row `row` of `batch` into the pool.
     @inline(__always)
     mutating func store(batch: TxBatch, row: Int) -> UInt32 {
-        if !freeHandles.isEmpty {
-            let handle = freeHandles.removeLast()
-            refs[Int(handle)] = _TxRef(batch: batch, row: row)
-            holders[Int(handle)] = 1
-            return handle
+        let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
+        let record = Record(
+            hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], time: batch.blockTime[row],
+            amount: batch.amount[row], from: batch.from[row], holders: 1, to: batch.to[row]
+        )
+        let handle: UInt32
+        if let reused = freeHandles.popLast() {
+            handle = reused
+            records[Int(handle)] = record
+        } else {
+            precondition(records.count < Int(UInt32.max), "transaction pool is full")
+            handle = UInt32(records.count)
+            records.append(record)
         }
-        precondition(refs.count < Int(UInt32.max), "transaction pool is full")
-        refs.append(_TxRef(batch: batch, row: row))
-        holders.append(1)
-        return UInt32(refs.count - 1)
+        if hash == nil { irregular[handle] = _TxRef(batch: batch, row: row) }
+        return handle
     }
 
     /// Adds a holder to `handle`.
     @inline(__always)
-    mutating func retain(_ handle: UInt32) { holders[Int(handle)] += 1 }
+    mutating func retain(_ handle: UInt32) { records[Int(handle)].holders += 1 }
 
     /// Drops a holder of `handle`; after its last holder, it must not be used.
     @inline(__always)
     mutating func release(_ handle: UInt32) {
-        holders[Int(handle)] -= 1
-        if holders[Int(handle)] == 0 { freeHandles.append(handle) }
+        records[Int(handle)].holders -= 1
+        guard records[Int(handle)].holders == 0 else { return }
+        freeHandles.append(handle)
+        if !irregular.isEmpty { irregular[handle] = nil }
     }
 
+    /// The sender and receiver of the transaction at `handle` (without rebuilding its hash text).
     @inline(__always)
-    subscript(handle: UInt32) -> _TxRef { refs[Int(handle)] }
+    func accounts(_ handle: UInt32) -> (from: AccountKey, to: AccountKey) {
+        let record = records[Int(handle)]
+        return (record.from, record.to)
+    }
+
+    subscript(handle: UInt32) -> _TxRef {
+        if !irregular.isEmpty, let ref = irregular[handle] { return ref }
+        let record = records[Int(handle)]
+        return _TxRef(
+            hash: record.hash, block: record.block, time: record.time, amount: record.amount, from: record.from, to: record.to
+        )
+    }
 }

@@ -1,0 +1,79 @@
+/// A transaction hash in its canonical text form, `0x` + 64 lowercase hex digits (every Ethereum hash),
+/// held as its 32 raw bytes: stored evidence keeps half the bytes of the text, and ``text`` rebuilds the
+/// input byte for byte. Any other text (upper-case digits, another length) has no `_TxHash`, since it could
+/// not be rebuilt exactly.
+struct _TxHash: Sendable, Equatable {
+    /// The hash bytes in text order, eight per word in memory order.
+    typealias Words = (UInt64, UInt64, UInt64, UInt64)
+
+    /// Length of the canonical text.
+    static let textLength = 66
+
+    var words: Words
+
+    init(words: Words) { self.words = words }
+
+    static func == (lhs: _TxHash, rhs: _TxHash) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+    }
+
+    /// Parses canonical hash text; `nil` for any other text.
+    ///
+    /// Eight digits at a time in one 64-bit word: per-byte range checks by adding a bias so the byte's top
+    /// bit says `≥ bound` (ASCII bytes never carry into the next byte), then nibble packing by shifts.
+    @inline(__always)
+    init?(text: UnsafeBufferPointer<UInt8>) {
+        guard text.count == Self.textLength, text[0] == UInt8(ascii: "0"), text[1] == UInt8(ascii: "x") else { return nil }
+        let raw = UnsafeRawPointer(text.baseAddress!)
+        var packed: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0, 0, 0, 0, 0)
+        let valid = withUnsafeMutableBytes(of: &packed) { out in
+            var valid = true
+            for group in 0 ..< 8 {
+                let digits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 2 + 8 * group, as: UInt64.self))
+                guard let bytes = Self.decode(digits) else {
+                    valid = false
+                    break
+                }
+                out.storeBytes(of: bytes.littleEndian, toByteOffset: 4 * group, as: UInt32.self)
+            }
+            return valid
+        }
+        guard valid else { return nil }
+        words = unsafeBitCast(packed, to: Words.self)
+    }
+
+    /// The four bytes that eight lowercase hex digits (first digit in the lowest byte) spell, first byte
+    /// lowest; `nil` when any byte is not `0`–`9` or `a`–`f`.
+    @inline(__always)
+    static func decode(_ digits: UInt64) -> UInt32? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let top = ones &* 0x80
+        let isDigit = (digits &+ ones &* (0x80 - 0x30)) & ~(digits &+ ones &* (0x80 - 0x3a)) & top
+        let isLetter = (digits &+ ones &* (0x80 - 0x61)) & ~(digits &+ ones &* (0x80 - 0x67)) & top
+        guard digits & top == 0, isDigit | isLetter == top else { return nil }
+        // `a`…`f` have low nibbles 1…6: add 9 to reach 10…15.
+        let nibbles = (digits & (ones &* 0x0f)) &+ (isLetter >> 7) &* 9
+        // Each even byte takes its digit as the high nibble and the next byte's as the low one.
+        var bytes = (nibbles << 4 | nibbles >> 8) & 0x00ff_00ff_00ff_00ff
+        bytes = (bytes | bytes >> 8) & 0x0000_ffff_0000_ffff
+        bytes = (bytes | bytes >> 16) & 0x0000_0000_ffff_ffff
+        return UInt32(truncatingIfNeeded: bytes)
+    }
+
+    /// Writes the canonical text into the first ``textLength`` bytes of `buffer`.
+    func write(into buffer: UnsafeMutableRawBufferPointer) {
+        precondition(buffer.count >= Self.textLength)
+        let digits: StaticString = "0123456789abcdef"
+        buffer[0] = UInt8(ascii: "0")
+        buffer[1] = UInt8(ascii: "x")
+        var copy = words
+        withUnsafeBytes(of: &copy) { bytes in
+            digits.withUTF8Buffer { digits in
+                for (index, byte) in bytes.enumerated() {
+                    buffer[2 + 2 * index] = digits[Int(byte >> 4)]
+                    buffer[3 + 2 * index] = digits[Int(byte & 0xf)]
+                }
+            }
+        }
+    }
+}
