@@ -66,6 +66,12 @@ public struct JSONObjectWriter: Sendable {
     }
 
     public static func quoted(_ string: String) -> String {
+        // Most text (keys, hex, names) has nothing to escape: one byte scan, then it is just wrapped.
+        var copy = string
+        let plain = copy.withUTF8 { bytes in
+            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if plain { return "\"" + copy + "\"" }
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {

@@ -20,6 +20,15 @@ struct JSONObjectWriterTests {
         #expect((object["list"] as? [Int]) == [1, 2])
     }
 
+    @Test func quotedEscapesOnlyWhatJSONNeeds() {
+        let expected: [(String, String)] = [
+            ("", #""""#), ("0xabc", #""0xabc""#), ("a\"b", #""a\"b""#), ("back\\slash", #""back\\slash""#),
+            ("tab\there", #""tab\there""#), ("nl\n\r", #""nl\n\r""#), ("\u{1}", #""\u0001""#), ("\u{1f}x", #""\u001fx""#),
+            ("héllo ✓", "\"héllo ✓\""), ("\u{7f}", "\"\u{7f}\""),
+        ]
+        for (text, quoted) in expected { #expect(JSONObjectWriter.quoted(text) == quoted, "\(text)") }
+    }
+
     @Test func numbersPrintAsPercentSixG() {
         // The stack-buffer formatter against Foundation's `String(format:)` on values across the range.
         var rng = SeededGenerator(seed: 3)

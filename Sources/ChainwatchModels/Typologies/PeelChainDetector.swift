@@ -98,7 +98,7 @@ public struct PeelChainDetector: Detector, Sendable {
         reasons.add("end_amount_eth", chain.last.amount)
         reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: chain.last.time))
         reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
-        reasons.add("hashes", rawJSON: _Evidence.strings(hops.map(\.hash)))
+        reasons.add("hashes", rawJSON: _Evidence.hashes(of: hops))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
         reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))
         var parameters = JSONObjectWriter()

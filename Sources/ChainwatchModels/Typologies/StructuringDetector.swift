@@ -73,7 +73,7 @@ public struct StructuringDetector: Detector, Sendable {
         reasons.add("transfers", evidence.count)
         reasons.add("total_amount_eth", evidence.totalAmount)
         reasons.add("window", rawJSON: _Evidence.window(from: evidence.firstTime ?? 0, to: batch.blockTime[row]))
-        reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
+        reasons.add("hashes", rawJSON: _Evidence.hashes(of: shown))
         reasons.add("receivers", rawJSON: _Evidence.addresses(shown.map(\.to)))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
         reasons.add(

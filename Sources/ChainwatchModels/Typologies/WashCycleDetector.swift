@@ -186,7 +186,7 @@ public struct WashCycleDetector: Detector, Sendable {
         reasons.add("hops", hops.count)
         reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: batch.blockTime[row]))
         reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
-        reasons.add("hashes", rawJSON: _Evidence.strings(hops.map(\.hash)))
+        reasons.add("hashes", rawJSON: _Evidence.hashes(of: hops))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
         reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))
         var parameters = JSONObjectWriter()

@@ -10,23 +10,50 @@ enum _Evidence {
         JSONObjectWriter.array(Array(elements.suffix(listCap)))
     }
 
-    /// A JSON array of quoted strings, capped like ``array(_:)``.
-    static func strings(_ elements: [String]) -> String {
-        array(elements.suffix(listCap).map(quoted))
-    }
-
-    /// A JSON array of account addresses, capped like ``array(_:)``.
-    static func addresses<C: Collection<AccountKey>>(_ keys: C) -> String {
-        JSONObjectWriter.array(keys.suffix(listCap).map(\._quotedHex))
-    }
-
-    /// `JSONObjectWriter.quoted`, with a byte scan first: text with nothing to escape is just wrapped.
-    static func quoted(_ string: String) -> String {
-        var copy = string
-        let plain = copy.withUTF8 { bytes in
-            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    /// A JSON array of the hashes of the last ``listCap`` transactions, each written from the reference's
+    /// bytes straight into the array text (a hash needing escapes goes through `JSONObjectWriter.quoted`).
+    static func hashes(of refs: [_TxRef]) -> String {
+        let shown = refs.suffix(listCap)
+        var needsEscaping = false
+        let text = String(unsafeUninitializedCapacity: 2 + shown.count * (_TxRef.hashCapacity + 3)) { buffer in
+            var end = 0
+            buffer[end] = UInt8(ascii: "[")
+            end += 1
+            for ref in shown {
+                if end > 1 {
+                    buffer[end] = UInt8(ascii: ",")
+                    end += 1
+                }
+                guard let written = ref.writeQuotedHash(into: UnsafeMutableBufferPointer(rebasing: buffer[end...])) else {
+                    needsEscaping = true
+                    return 0
+                }
+                end += written
+            }
+            buffer[end] = UInt8(ascii: "]")
+            return end + 1
         }
-        return plain ? "\"" + copy + "\"" : JSONObjectWriter.quoted(copy)
+        return needsEscaping ? JSONObjectWriter.array(shown.map { JSONObjectWriter.quoted($0.hash) }) : text
+    }
+
+    /// A JSON array of account addresses, capped like ``array(_:)``, written into one string.
+    static func addresses<C: Collection<AccountKey>>(_ keys: C) -> String {
+        let shown = keys.suffix(listCap)
+        return String(unsafeUninitializedCapacity: 2 + shown.count * (AccountKey._quotedHexLength + 1)) { buffer in
+            var end = 0
+            buffer[end] = UInt8(ascii: "[")
+            end += 1
+            for key in shown {
+                if end > 1 {
+                    buffer[end] = UInt8(ascii: ",")
+                    end += 1
+                }
+                AccountKey._writeQuotedHex(key, into: buffer, at: end)
+                end += AccountKey._quotedHexLength
+            }
+            buffer[end] = UInt8(ascii: "]")
+            return end + 1
+        }
     }
 
     /// `{"from":…,"to":…}` of a window in block-time seconds.

@@ -16,7 +16,7 @@ enum _FanAlert {
         reasons.add("total_amount_eth", evidence.totalAmount)
         reasons.add("window", rawJSON: _Evidence.window(from: evidence.firstTime ?? 0, to: batch.blockTime[row]))
         reasons.add("counterparty_addresses", rawJSON: _Evidence.addresses(shown.map(counterparty)))
-        reasons.add("hashes", rawJSON: _Evidence.strings(shown.map(\.hash)))
+        reasons.add("hashes", rawJSON: _Evidence.hashes(of: shown))
         reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
         var parameters = JSONObjectWriter()
         parameters.add("min_counterparties", minCounterparties)

@@ -37,14 +37,23 @@ extension AccountKey {
         }
     }
 
+    /// Length of ``_quotedHex``.
+    static let _quotedHexLength = 44
+
     /// `"0x…"` with the quotes, as JSON (hex text never needs escaping).
     var _quotedHex: String {
-        String(unsafeUninitializedCapacity: 44) { buffer in
-            buffer[0] = UInt8(ascii: "\"")
-            Self._writeHex(self, into: buffer, at: 1)
-            buffer[43] = UInt8(ascii: "\"")
-            return 44
+        String(unsafeUninitializedCapacity: Self._quotedHexLength) { buffer in
+            Self._writeQuotedHex(self, into: buffer, at: 0)
+            return Self._quotedHexLength
         }
+    }
+
+    /// Writes ``_quotedHex`` into `buffer` from `start`.
+    @inline(__always)
+    static func _writeQuotedHex(_ key: AccountKey, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        buffer[start] = UInt8(ascii: "\"")
+        _writeHex(key, into: buffer, at: start + 1)
+        buffer[start + 43] = UInt8(ascii: "\"")
     }
 
     @inline(__always)

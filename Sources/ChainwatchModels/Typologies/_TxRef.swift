@@ -53,6 +53,23 @@ struct _TxRef: Sendable {
         return withUnsafeBytes(of: &copy) { String(decoding: $0[0 ..< hashLength], as: UTF8.self) }
     }
 
+    /// Writes the hash as a JSON string (`"` + hash + `"`) at the start of `buffer` and returns the bytes
+    /// written, or `nil` (the buffer then holds garbage) when the hash text holds a byte JSON must escape or
+    /// a non-ASCII byte (left to `String` decoding, which repairs invalid UTF-8).
+    func writeQuotedHash(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var copy = hashBytes
+        return withUnsafeBytes(of: &copy) { bytes in
+            buffer[0] = UInt8(ascii: "\"")
+            for index in 0 ..< hashLength {
+                let byte = bytes[index]
+                guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") else { return nil }
+                buffer[1 + index] = byte
+            }
+            buffer[1 + hashLength] = UInt8(ascii: "\"")
+            return hashLength + 2
+        }
+    }
+
     /// `{"hash":…,"block":…,"time":…,"from":…,"to":…,"amount_eth":…}`
     var json: String {
         var writer = JSONObjectWriter()

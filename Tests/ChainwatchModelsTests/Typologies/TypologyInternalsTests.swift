@@ -19,9 +19,30 @@ struct TypologyInternalsTests {
         #expect(_Evidence.addresses(Self.keys) == JSONObjectWriter.array(Self.keys.map { JSONObjectWriter.quoted($0.hexString) }))
     }
 
-    @Test func quotedMatchesJSONObjectWriter() {
-        for text in ["", "0xabc", "a\"b", "back\\slash", "tab\there", "nl\n", "\u{1}", "héllo ✓", "\u{7f}"] {
-            #expect(_Evidence.quoted(text) == JSONObjectWriter.quoted(text))
+    @Test func hashesMatchQuotedStrings() {
+        let texts = [
+            TypologyTest.hash(1), TypologyTest.hash(2).uppercased(), "", "a\"b", "back\\slash", "nl\n", "\u{1}", "héllo ✓",
+            String(repeating: "é", count: 40), String(repeating: "z", count: 90),
+        ]
+        var transfers: [Transfer] = []
+        for index in 0 ..< 25 { transfers.append(Transfer(from: TypologyTest.address(index), to: TypologyTest.address(99), amount: 1, block: 1)) }
+        let batch = TypologyTest.batch(transfers)
+        for text in texts {
+            // One odd hash among canonical ones, at the start, in the middle and last.
+            for position in [0, 12, 24] {
+                var withText = TxBatch()
+                for row in 0 ..< batch.count {
+                    var transaction = batch[row]
+                    if row == position { transaction.hash = text }
+                    withText.append(transaction)
+                }
+                let refs = (0 ..< withText.count).map { _TxRef(batch: withText, row: $0) }
+                for count in [0, 1, 13, 25] {
+                    let shown = Array(refs.prefix(count))
+                    let expected = JSONObjectWriter.array(shown.suffix(_Evidence.listCap).map { JSONObjectWriter.quoted($0.hash) })
+                    #expect(_Evidence.hashes(of: shown) == expected)
+                }
+            }
         }
     }
 
