@@ -29,26 +29,35 @@ enum _RecencyEviction {
 
     /// The slots of `table` that ``shrink(_:keep:lastActive:)`` would drop from a table holding the same
     /// keys and times: all but the `keep` most recently active, ties broken by key.
+    ///
+    /// The table's entries are read once, into a dense array of times that the selection and the split
+    /// work on (a table near its cap is several megabytes; its times alone are a fraction of that).
     static func doomedSlots<Key: _SlotKey & Comparable, Value>(
         _ table: _SlotTable<Key, Value>, keep: Int, lastActive: (Value) -> Int64
     ) -> [Int] {
         guard table.count > keep else { return [] }
         var live: [Int] = []
+        var times: [Int64] = []
         live.reserveCapacity(table.count)
-        for slot in 0 ..< table.slotCount where table.isLive[slot] { live.append(slot) }
+        times.reserveCapacity(table.count)
+        for slot in 0 ..< table.slotCount where table.isLive[slot] {
+            live.append(slot)
+            times.append(lastActive(table[slot]))
+        }
         guard keep > 0 else { return live }
-        var times = live.map { lastActive(table[$0]) }
-        let threshold = select(&times, rank: times.count - keep)
+        var scratch = times
+        let threshold = select(&scratch, rank: times.count - keep)
         var newer = 0
-        for time in times where time > threshold { newer += 1 }
         var doomed: [Int] = []
         var ties: [Int] = []
-        for slot in live {
-            let time = lastActive(table[slot])
+        doomed.reserveCapacity(times.count - keep)
+        for (index, time) in times.enumerated() {
             if time < threshold {
-                doomed.append(slot)
+                doomed.append(live[index])
             } else if time == threshold {
-                ties.append(slot)
+                ties.append(live[index])
+            } else {
+                newer += 1
             }
         }
         ties.sort { table.key($0) > table.key($1) }

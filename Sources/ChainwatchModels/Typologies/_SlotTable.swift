@@ -107,8 +107,9 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
             index = (index + 1) & mask
         }
         let slot: Int
-        if let free = freeSlots.popLast() {
-            slot = Int(free)
+        if !freeSlots.isEmpty {
+            // `removeLast` inlines; the generic `popLast` stays a call on this hot path.
+            slot = Int(freeSlots.removeLast())
             entries[slot] = Entry(key: key, value: value())
             isLive[slot] = true
         } else {
@@ -166,7 +167,12 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     private mutating func grow() { rebuild(size: buckets.count * 2) }
 
     private mutating func rebuild(size: Int) {
-        buckets = [UInt64](repeating: 0, count: size)
+        if size == buckets.count {
+            // Clearing in place keeps the pages: a fresh array of this size is a new mapping to fault in.
+            for index in buckets.indices { buckets[index] = 0 }
+        } else {
+            buckets = [UInt64](repeating: 0, count: size)
+        }
         mask = size - 1
         for slot in entries.indices where isLive[slot] {
             let hash = entries[slot].key.slotHash

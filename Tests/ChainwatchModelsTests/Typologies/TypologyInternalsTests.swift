@@ -68,4 +68,39 @@ struct TypologyEvictionTests {
             }
         }
     }
+
+    /// `doomedSlots` on a slot table drops exactly what `shrink` drops from a dictionary with the same keys
+    /// and times (ties by key), and the table still finds every kept key after removing them.
+    @Test func doomedSlotsMatchDictionaryShrink() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 9, 300, 5_000] {
+            for spread in [1, 7, 1_000_000] {
+                var table = _SlotTable<AccountKey, Int64>()
+                var reference: [_AccountSlot: Int64] = [:]
+                for index in 0 ..< count {
+                    let key = AccountKey(hashing: Array("key-\(index)".utf8))
+                    let time = Int64.random(in: 0 ..< Int64(spread), using: &generator)
+                    _ = table.findOrInsert(key, value: time)
+                    reference[_AccountSlot(key)] = time
+                }
+                // Remove a few first, so free slots sit between live ones.
+                for index in stride(from: 0, to: count, by: 5) {
+                    let key = AccountKey(hashing: Array("key-\(index)".utf8))
+                    table.remove(slot: table.find(key)!)
+                    reference[_AccountSlot(key)] = nil
+                }
+                for keep in Set([0, 1, reference.count / 2, reference.count]) {
+                    var shrunk = reference
+                    _RecencyEviction.shrink(&shrunk, keep: keep) { $0 }
+                    var copy = table
+                    let doomed = _RecencyEviction.doomedSlots(copy, keep: keep) { $0 }
+                    let doomedKeys = Set(doomed.map { _AccountSlot(copy.key($0)) })
+                    #expect(doomedKeys == Set(reference.keys).subtracting(shrunk.keys))
+                    copy.remove(slots: doomed)
+                    #expect(copy.count == shrunk.count)
+                    for (key, time) in shrunk { #expect(copy.find(key.key).map { copy[$0] } == time) }
+                }
+            }
+        }
+    }
 }
