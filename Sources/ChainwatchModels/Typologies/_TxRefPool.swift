@@ -38,8 +38,8 @@ struct _TxRefPool: Sendable {
             amount: batch.amount[row], from: batch.from[row], holders: 1, to: batch.to[row]
         )
         let handle: UInt32
-        if let reused = freeHandles.popLast() {
-            handle = reused
+        if !freeHandles.isEmpty {
+            handle = freeHandles.removeLast()
             records[Int(handle)] = record
         } else {
             precondition(records.count < Int(UInt32.max), "transaction pool is full")
