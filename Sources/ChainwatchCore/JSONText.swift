@@ -57,6 +57,7 @@ public struct JSONObjectWriter: Sendable {
     public static func number(_ value: Double) -> String {
         guard value.isFinite else { return "null" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        if let text = _SixSignificantDigits.text(value) { return text }
         // C's own `%.6g` into a stack buffer: the same text as `String(format:)`, at half the cost
         // (every model alert formats a dozen numbers).
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in

@@ -41,6 +41,24 @@ struct JSONObjectWriterTests {
             #expect(JSONObjectWriter.number(value) == String(format: "%.6g", value), "\(value)")
         }
         #expect(JSONObjectWriter.number(42) == "42")
+        #expect(JSONObjectWriter.number(-0.0) == "0")
+    }
+
+    @Test func amountsPrintAsPercentSixGDownToTheLastDigit() {
+        // The range the integer formatter serves, and values on and beside six-digit rounding ties.
+        var rng = SeededGenerator(seed: 11)
+        var values: [Double] = [
+            1e-8, 1e-5, 0.0001, 0.000_099_999_95, 0.999_999_5, 9.999_995, 99_999.95, 123_456.5, 123_457.5, 999_999.5,
+            1_000_000.5, 4_503_599_627_370_495.5, 1e15 - 0.5, -0.5, -1e-8,
+        ]
+        for _ in 0 ..< 20_000 {
+            values.append(Double.random(in: -1 ... 1, using: &rng) * pow(10, Double(Int.random(in: -9 ... 16, using: &rng))))
+            let tie = (Double(Int.random(in: 100_000 ... 999_999, using: &rng)) + 0.5) * pow(10, Double(Int.random(in: -14 ... 9, using: &rng)))
+            values += [tie, tie.nextUp, tie.nextDown]
+        }
+        for value in values where value != value.rounded() {
+            #expect(JSONObjectWriter.number(value) == String(format: "%.6g", value), "\(value)")
+        }
         #expect(JSONObjectWriter.number(.infinity) == "null")
     }
 }
