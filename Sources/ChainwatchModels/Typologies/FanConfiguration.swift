@@ -34,7 +34,7 @@ struct _FanDetection: Sendable {
         counter = _FanCounter(
             minCounterparties: configuration.minCounterparties, windowSeconds: configuration.windowSeconds,
             noveltySeconds: configuration.noveltySeconds, maxTracked: configuration.maxTracked,
-            maxWindowEntries: configuration.maxWindowEntries
+            maxWindowEntries: configuration.maxWindowEntries, hubIsSender: hubIsSender
         )
     }
 

@@ -17,14 +17,22 @@ import ChainwatchCore
 /// counts saturate there). Cost per row: two hash lookups plus, for distinct counting without novelty,
 /// a scan of the hub's window entries.
 ///
-/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 24-byte entries in
-/// one shared ``_ListArena``, and the transactions behind the entries sit in a ``_TxRefPool``.
+/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 80-byte entries in
+/// one shared ``_ListArena``. An entry holds the counted transfer itself (hash bytes, block, counterparty),
+/// since the hub and its role give the rest: appending it writes into the hub's own block, where a handle
+/// into a transaction pool cost a cache miss on a cold record at every release and store.
 struct _FanCounter: Sendable {
-    /// One counted transfer of a hub: what the window and the totals need, and the stored transaction.
+    /// One counted transfer of a hub: what the window and the totals need, and what evidence shows of it.
     struct Entry: Sendable {
         var time: Int64
         var amount: Double
-        var ref: UInt32
+        var block: Int64
+        var hash: _TxHash
+        var counterparty: AccountKey
+        /// The transaction's handle in `irregular` when its hash is not canonical, else ``Entry/regular``.
+        var irregular: UInt32
+
+        static let regular = UInt32.max
     }
 
     /// What an alert reports about a hub's window.
@@ -50,15 +58,26 @@ struct _FanCounter: Sendable {
     let maxTracked: Int
     let maxWindowEntries: Int
     let distinct: Bool
+    /// `true`: the hub sent each counted transfer; `false`: it received it.
+    let hubIsSender: Bool
     private var hubs = _SlotTable<AccountKey, Hub>()
-    private var windows = _ListArena<Entry>(filler: Entry(time: 0, amount: 0, ref: 0))
-    private var refs = _TxRefPool()
+    private var windows = _ListArena<Entry>(
+        filler: Entry(
+            time: 0, amount: 0, block: 0, hash: _TxHash(words: (0, 0, 0, 0)), counterparty: .none, irregular: Entry.regular
+        )
+    )
+    /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
+    private var irregular = _TxRefPool()
     /// Last transfer time of each `hub → counterparty` pair.
     private var seen = _SlotTable<_EdgeKey, Int64>()
     private var sweeps: _SweepSchedule
 
-    init(minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64, maxTracked: Int, maxWindowEntries: Int, distinct: Bool = true) {
+    init(
+        minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64, maxTracked: Int, maxWindowEntries: Int,
+        distinct: Bool = true, hubIsSender: Bool = true
+    ) {
         self.distinct = distinct
+        self.hubIsSender = hubIsSender
         self.minCounterparties = max(1, minCounterparties)
         self.windowSeconds = max(0, windowSeconds)
         self.noveltySeconds = max(0, noveltySeconds)
@@ -94,7 +113,7 @@ struct _FanCounter: Sendable {
         }
         let slot = hubs.findOrInsert(hub, value: Hub(lastActive: time)).slot
         let alerting = Self.record(
-            in: &hubs[slot], windows: &windows, refs: &refs, hub: hub, counterparty: counterparty, batch: batch, row: row,
+            in: &hubs[slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
             settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
         )
         if hubs.count + seen.count > maxTracked { enforceCap() }
@@ -104,8 +123,8 @@ struct _FanCounter: Sendable {
     /// Updates one hub's window with the row; `true` when the row alerts.
     @inline(__always)
     private static func record(
-        in state: inout Hub, windows: inout _ListArena<Entry>, refs: inout _TxRefPool, hub: AccountKey,
-        counterparty: AccountKey, batch: TxBatch, row: Int,
+        in state: inout Hub, windows: inout _ListArena<Entry>, irregular: inout _TxRefPool, counterparty: AccountKey,
+        batch: TxBatch, row: Int,
         settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
     ) -> Bool {
         let time = batch.blockTime[row]
@@ -113,23 +132,26 @@ struct _FanCounter: Sendable {
         let cutoff = time - settings.window
         var expired = 0
         while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff {
-            refs.release(windows.element(expired, of: state.window).ref)
+            release(windows.element(expired, of: state.window), from: &irregular)
             expired += 1
         }
         if expired > 0 { windows.removeFirst(expired, from: &state.window) }
         // With novelty tracking the edge table already says the counterparty is new to this hub; without
         // it, a counterparty already in the window does not count twice.
         if settings.checkDistinct {
-            for index in 0 ..< Int(state.window.count) {
-                let entry = refs.accounts(windows.element(index, of: state.window).ref)
-                if (entry.from == hub ? entry.to : entry.from) == counterparty { return false }
+            for index in 0 ..< Int(state.window.count) where windows.element(index, of: state.window).counterparty == counterparty {
+                return false
             }
         }
-        let entry = Entry(time: time, amount: batch.amount[row], ref: refs.store(batch: batch, row: row))
+        let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
+        let entry = Entry(
+            time: time, amount: batch.amount[row], block: batch.blockNumber[row], hash: hash ?? _TxHash(words: (0, 0, 0, 0)),
+            counterparty: counterparty, irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular
+        )
         windows.append(entry, to: &state.window)
         if Int(state.window.count) > settings.maxEntries {
             let excess = Int(state.window.count) - settings.maxEntries
-            for index in 0 ..< excess { refs.release(windows.element(index, of: state.window).ref) }
+            for index in 0 ..< excess { release(windows.element(index, of: state.window), from: &irregular) }
             windows.removeFirst(excess, from: &state.window)
         }
         let count = Int(state.window.count)
@@ -142,13 +164,28 @@ struct _FanCounter: Sendable {
         return true
     }
 
+    /// Drops what `entry` holds beyond itself.
+    @inline(__always)
+    private static func release(_ entry: Entry, from irregular: inout _TxRefPool) {
+        if entry.irregular != Entry.regular { irregular.release(entry.irregular) }
+    }
+
+    /// The transaction `entry` of hub `hub` counted.
+    private func transaction(_ entry: Entry, hub: AccountKey) -> _TxRef {
+        if entry.irregular != Entry.regular { return irregular[entry.irregular] }
+        let (from, to) = hubIsSender ? (hub, entry.counterparty) : (entry.counterparty, hub)
+        return _TxRef(hash: entry.hash, block: entry.block, time: entry.time, amount: entry.amount, from: from, to: to)
+    }
+
     /// The window of hub `slot` as an alert reports it.
     func evidence(hub slot: Int) -> Evidence {
         let list = hubs[slot].window
         let count = Int(list.count)
         var total = 0.0
         for index in 0 ..< count { total += windows.element(index, of: list).amount }
-        let shown = (max(0, count - _Evidence.listCap) ..< count).map { refs[windows.element($0, of: list).ref] }
+        let shown = (max(0, count - _Evidence.listCap) ..< count).map {
+            transaction(windows.element($0, of: list), hub: hubs.key(slot))
+        }
         return Evidence(
             count: count, totalAmount: total, firstTime: count > 0 ? windows.element(0, of: list).time : nil, shown: shown
         )
@@ -158,7 +195,11 @@ struct _FanCounter: Sendable {
     private mutating func removeHubs(_ slots: [Int]) {
         for slot in slots {
             var list = hubs[slot].window
-            windows.release(&list, refs: &refs, ref: \.ref)
+            // Reading the entries of every dropped hub would touch cold blocks only to find nothing to release.
+            if irregular.count > 0 {
+                for index in 0 ..< Int(list.count) { Self.release(windows.element(index, of: list), from: &irregular) }
+            }
+            windows.release(&list)
         }
         hubs.remove(slots: slots)
     }

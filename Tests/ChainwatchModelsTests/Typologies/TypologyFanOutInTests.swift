@@ -58,4 +58,36 @@ struct TypologyFanOutInTests {
         #expect(alerts.map(\.score) == [10, 20])
         #expect(alerts.map(\.txHash) == [TypologyTest.hash(9), TypologyTest.hash(19)])
     }
+
+    /// Hashes that are not `0x` + 64 lowercase hex digits are kept whole and shown as they came, beside
+    /// canonical ones, including after older entries left the window.
+    @Test func evidenceShowsEveryHashForm() throws {
+        let forms = { (row: Int) -> String in
+            switch row % 4 {
+            case 0: TypologyTest.hash(row).uppercased()
+            case 1: "tx-\(row)"
+            default: TypologyTest.hash(row)
+            }
+        }
+        for outgoing in [true, false] {
+            // 200 s apart: the one-hour window holds 19 transfers, so the count passes 10 once; then, after
+            // the window has emptied (releasing what the expired entries held), ten more.
+            let later = fan(10, outgoing: outgoing, start: 20_000, step: 10, firstAccount: 50)
+            let plain = TypologyTest.batch(fan(30, outgoing: outgoing, step: 200) + later)
+            var batch = TxBatch()
+            for row in 0 ..< plain.count {
+                var transaction = plain[row]
+                transaction.hash = forms(row)
+                batch.append(transaction)
+            }
+            var detector: any Detector = outgoing ? FanOutDetector() : FanInDetector()
+            let alerts = TypologyTest.run(&detector, [batch])
+            try #require(alerts.count == 2)
+            let first = TypologyTest.reasons(alerts[0]), second = TypologyTest.reasons(alerts[1])
+            #expect(TypologyTest.strings(first["hashes"]) == (0 ..< 10).map(forms))
+            #expect(TypologyTest.strings(first["counterparty_addresses"]) == (1 ... 10).map(TypologyTest.address))
+            #expect(TypologyTest.strings(second["hashes"]) == (30 ..< 40).map(forms))
+            #expect(TypologyTest.strings(second["counterparty_addresses"]) == (50 ..< 60).map(TypologyTest.address))
+        }
+    }
 }
