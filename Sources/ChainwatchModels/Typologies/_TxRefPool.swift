@@ -6,9 +6,11 @@ import ChainwatchCore
 /// and frees the handle with the last.
 ///
 /// Detectors store a transaction for nearly every row but read one back only for an alert, so a stored
-/// transaction is a 104-byte record: a canonical hash as its 32 raw bytes (``_TxHash``) and the holder count
-/// in the record, where a `_TxRef` would take 152 bytes and the count another array. A hash that is not
-/// canonical keeps its whole `_TxRef` in a side table (empty for Ethereum input).
+/// transaction is a 104-byte record with a canonical hash as its 32 raw bytes (``_TxHash``), where a
+/// `_TxRef` would take 152 bytes. A hash that is not canonical keeps its whole `_TxRef` in a side table
+/// (empty for Ethereum input). Holder counts sit in their own dense array: releasing an old transaction then
+/// reads a few bytes likely in cache instead of its cold record, which is only written again (a store,
+/// which does not stall) when the handle is reused.
 struct _TxRefPool: Sendable {
     private struct Record: Sendable {
         var hash: _TxHash
@@ -16,12 +18,11 @@ struct _TxRefPool: Sendable {
         var time: Int64
         var amount: Double
         var from: AccountKey
-        /// Declared between the keys so it sits in `from`'s padding.
-        var holders: UInt32
         var to: AccountKey
     }
 
     private var records: [Record] = []
+    private var holders: [UInt32] = []
     private var freeHandles: [UInt32] = []
     /// The transactions whose hash is not canonical, by handle.
     private var irregular: [UInt32: _TxRef] = [:]
@@ -35,16 +36,18 @@ struct _TxRefPool: Sendable {
         let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
         let record = Record(
             hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], time: batch.blockTime[row],
-            amount: batch.amount[row], from: batch.from[row], holders: 1, to: batch.to[row]
+            amount: batch.amount[row], from: batch.from[row], to: batch.to[row]
         )
         let handle: UInt32
         if !freeHandles.isEmpty {
             handle = freeHandles.removeLast()
             records[Int(handle)] = record
+            holders[Int(handle)] = 1
         } else {
             precondition(records.count < Int(UInt32.max), "transaction pool is full")
             handle = UInt32(records.count)
             records.append(record)
+            holders.append(1)
         }
         if hash == nil { irregular[handle] = _TxRef(batch: batch, row: row) }
         return handle
@@ -52,13 +55,13 @@ struct _TxRefPool: Sendable {
 
     /// Adds a holder to `handle`.
     @inline(__always)
-    mutating func retain(_ handle: UInt32) { records[Int(handle)].holders += 1 }
+    mutating func retain(_ handle: UInt32) { holders[Int(handle)] += 1 }
 
     /// Drops a holder of `handle`; after its last holder, it must not be used.
     @inline(__always)
     mutating func release(_ handle: UInt32) {
-        records[Int(handle)].holders -= 1
-        guard records[Int(handle)].holders == 0 else { return }
+        holders[Int(handle)] -= 1
+        guard holders[Int(handle)] == 0 else { return }
         freeHandles.append(handle)
         if !irregular.isEmpty { irregular[handle] = nil }
     }
