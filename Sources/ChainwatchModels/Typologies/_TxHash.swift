@@ -26,15 +26,18 @@ struct _TxHash: Sendable, Equatable {
     init?(text: UnsafeBufferPointer<UInt8>) {
         guard text.count == Self.textLength, text[0] == UInt8(ascii: "0"), text[1] == UInt8(ascii: "x") else { return nil }
         let raw = UnsafeRawPointer(text.baseAddress!)
+        var decoded: Words = (0, 0, 0, 0)
         var faults: UInt64 = 0
-        func word(_ index: Int) -> UInt64 {
-            let first = Self.decode(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 2 + 16 * index, as: UInt64.self)))
-            let second = Self.decode(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 10 + 16 * index, as: UInt64.self)))
-            faults |= first.faults | second.faults
-            // The first group's bytes come first in memory.
-            return (UInt64(first.bytes) | UInt64(second.bytes) << 32).littleEndian
+        withUnsafeMutableBytes(of: &decoded) { out in
+            for index in 0 ..< 4 {
+                let first = Self.decode(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 2 + 16 * index, as: UInt64.self)))
+                let second = Self.decode(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 10 + 16 * index, as: UInt64.self)))
+                faults |= first.faults | second.faults
+                // The first group's bytes come first in memory.
+                let word = UInt64(first.bytes) | UInt64(second.bytes) << 32
+                out.storeBytes(of: word.littleEndian, toByteOffset: 8 * index, as: UInt64.self)
+            }
         }
-        let decoded = (word(0), word(1), word(2), word(3))
         guard faults == 0 else { return nil }
         words = decoded
     }
