@@ -48,6 +48,9 @@ struct _FanCounter: Sendable {
     /// A hub's state: when it was last active, the count it last alerted at, its window entries.
     struct Hub: Sendable {
         var lastActive: Int64
+        /// Time of the window's first entry (unused while it is empty): a row with nothing to expire then
+        /// reads no entry, and the window's first line is not a cache miss on every row.
+        var firstTime: Int64 = 0
         var alertedCount = 0
         var window = _ListArena<Entry>.List()
     }
@@ -130,12 +133,11 @@ struct _FanCounter: Sendable {
         let time = batch.blockTime[row]
         state.lastActive = time
         let cutoff = time - settings.window
-        var expired = 0
-        while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff {
-            release(windows.element(expired, of: state.window), from: &irregular)
-            expired += 1
+        if !state.window.isEmpty, state.firstTime < cutoff {
+            var expired = 1
+            while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff { expired += 1 }
+            dropFirst(expired, of: &state, windows: &windows, irregular: &irregular)
         }
-        if expired > 0 { windows.removeFirst(expired, from: &state.window) }
         // With novelty tracking the edge table already says the counterparty is new to this hub; without
         // it, a counterparty already in the window does not count twice.
         if settings.checkDistinct {
@@ -148,11 +150,10 @@ struct _FanCounter: Sendable {
             time: time, amount: batch.amount[row], block: batch.blockNumber[row], hash: hash ?? _TxHash(words: (0, 0, 0, 0)),
             counterparty: counterparty, irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular
         )
+        if state.window.isEmpty { state.firstTime = time }
         windows.append(entry, to: &state.window)
         if Int(state.window.count) > settings.maxEntries {
-            let excess = Int(state.window.count) - settings.maxEntries
-            for index in 0 ..< excess { release(windows.element(index, of: state.window), from: &irregular) }
-            windows.removeFirst(excess, from: &state.window)
+            dropFirst(Int(state.window.count) - settings.maxEntries, of: &state, windows: &windows, irregular: &irregular)
         }
         let count = Int(state.window.count)
         if count < settings.minimum {
@@ -164,10 +165,22 @@ struct _FanCounter: Sendable {
         return true
     }
 
-    /// Drops what `entry` holds beyond itself.
-    @inline(__always)
-    private static func release(_ entry: Entry, from irregular: inout _TxRefPool) {
-        if entry.irregular != Entry.regular { irregular.release(entry.irregular) }
+    /// Drops the `k` oldest entries of a hub's window (and what they hold) and notes the new first time.
+    private static func dropFirst(_ k: Int, of state: inout Hub, windows: inout _ListArena<Entry>, irregular: inout _TxRefPool) {
+        releaseIrregular(state.window, first: k, windows: windows, from: &irregular)
+        windows.removeFirst(k, from: &state.window)
+        if !state.window.isEmpty { state.firstTime = windows.element(0, of: state.window).time }
+    }
+
+    /// Releases the pooled transactions of the first `k` entries of `list`; with none pooled (Ethereum
+    /// input) the entries are not read.
+    private static func releaseIrregular(
+        _ list: _ListArena<Entry>.List, first k: Int, windows: _ListArena<Entry>, from irregular: inout _TxRefPool
+    ) {
+        guard irregular.count > 0 else { return }
+        for index in 0 ..< k where windows.element(index, of: list).irregular != Entry.regular {
+            irregular.release(windows.element(index, of: list).irregular)
+        }
     }
 
     /// The transaction `entry` of hub `hub` counted.
@@ -195,10 +208,7 @@ struct _FanCounter: Sendable {
     private mutating func removeHubs(_ slots: [Int]) {
         for slot in slots {
             var list = hubs[slot].window
-            // Reading the entries of every dropped hub would touch cold blocks only to find nothing to release.
-            if irregular.count > 0 {
-                for index in 0 ..< Int(list.count) { Self.release(windows.element(index, of: list), from: &irregular) }
-            }
+            Self.releaseIrregular(list, first: Int(list.count), windows: windows, from: &irregular)
             windows.release(&list)
         }
         hubs.remove(slots: slots)
