@@ -72,9 +72,43 @@ enum _RecencyEviction {
         return doomed
     }
 
-    /// The element `values.sorted()[rank]` (expected O(n): three-way quickselect; `values` is reordered).
+    /// The element `values.sorted()[rank]` (expected O(n); `values` may be reordered).
+    ///
+    /// A large array is first narrowed with a sorted sample (Floyd–Rivest): two sample values that bracket
+    /// the rank with a wide margin, one pass counting what lies below the bracket and keeping what lies in
+    /// it, and a quickselect on that small remainder — about one pass where quickselect alone makes three
+    /// or four. When the rank falls outside the bracket (rare) the plain quickselect runs instead.
     static func select(_ values: inout [Int64], rank: Int) -> Int64 {
         precondition(rank >= 0 && rank < values.count)
+        if values.count >= 8_192, let value = selectInSampledBracket(values, rank: rank) { return value }
+        return quickselect(&values, rank: rank)
+    }
+
+    private static func selectInSampledBracket(_ values: [Int64], rank: Int) -> Int64? {
+        let sampleSize = 1_024, margin = 64
+        var state: UInt64 = 0x2545_f491_4f6c_dd1d &+ UInt64(values.count)
+        var sample: [Int64] = []
+        sample.reserveCapacity(sampleSize)
+        for _ in 0 ..< sampleSize {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            sample.append(values[Int(state % UInt64(values.count))])
+        }
+        sample.sort()
+        let position = rank * sampleSize / values.count
+        let low = sample[max(0, position - margin)], high = sample[min(sampleSize - 1, position + margin)]
+        var below = 0
+        var bracket: [Int64] = []
+        bracket.reserveCapacity(values.count * (4 * margin) / sampleSize)
+        for value in values {
+            below &+= value < low ? 1 : 0
+            if value >= low, value <= high { bracket.append(value) }
+        }
+        guard rank >= below, rank < below + bracket.count else { return nil }
+        return quickselect(&bracket, rank: rank - below)
+    }
+
+    /// Three-way quickselect with pseudo-random pivots.
+    private static func quickselect(_ values: inout [Int64], rank: Int) -> Int64 {
         var low = 0, high = values.count - 1
         var state: UInt64 = 0x9e37_79b9_7f4a_7c15 &+ UInt64(values.count)
         while low < high {

@@ -57,7 +57,7 @@ struct TypologyInternalsTests {
 struct TypologyEvictionTests {
     @Test func selectMatchesSorting() {
         var generator = SystemRandomNumberGenerator()
-        for count in [1, 2, 3, 10, 257, 4_000] {
+        for count in [1, 2, 3, 10, 257, 4_000, 8_192, 60_000] {
             for spread in [1, 5, 1_000_000] {
                 let values = (0 ..< count).map { _ in Int64.random(in: 0 ..< Int64(spread), using: &generator) }
                 let sorted = values.sorted()
