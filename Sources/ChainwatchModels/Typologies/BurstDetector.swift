@@ -42,6 +42,9 @@ public struct BurstDetector: Detector, Sendable {
     struct Sender: Sendable {
         /// The blocks of the current window, oldest first.
         var blocks = _ListArena<BlockCount>.List()
+        /// The first of `blocks` (unused while it is empty), so a row with nothing to expire reads no list
+        /// entry; the last one is `lastBlock`.
+        var firstBlock: Int64 = 0
         var windowCount = 0
         var decayed: Double = 0
         var lastBlock: Int64
@@ -89,18 +92,23 @@ public struct BurstDetector: Detector, Sendable {
         block: Int64, in state: inout Sender, lists: inout _ListArena<BlockCount>, _ configuration: Configuration
     ) -> Double? {
         let window = max(1, configuration.windowBlocks)
-        var drop = 0
-        while drop < Int(state.blocks.count), lists.element(drop, of: state.blocks).block <= block - window {
-            state.windowCount -= Int(lists.element(drop, of: state.blocks).count)
-            drop += 1
+        if !state.blocks.isEmpty, state.firstBlock <= block - window {
+            var drop = 0
+            while drop < Int(state.blocks.count), lists.element(drop, of: state.blocks).block <= block - window {
+                state.windowCount -= Int(lists.element(drop, of: state.blocks).count)
+                drop += 1
+            }
+            lists.removeFirst(drop, from: &state.blocks)
+            if !state.blocks.isEmpty { state.firstBlock = lists.element(0, of: state.blocks).block }
         }
-        if drop > 0 { lists.removeFirst(drop, from: &state.blocks) }
-        let lastIndex = Int(state.blocks.count) - 1
-        if lastIndex >= 0, lists.element(lastIndex, of: state.blocks).block == block {
+        // The last entry is the block of the sender's previous transaction.
+        if !state.blocks.isEmpty, state.lastBlock == block {
+            let lastIndex = Int(state.blocks.count) - 1
             var last = lists.element(lastIndex, of: state.blocks)
             last.count += 1
             lists.set(lastIndex, of: state.blocks, to: last)
         } else {
+            if state.blocks.isEmpty { state.firstBlock = block }
             lists.append(BlockCount(block: block, count: 1), to: &state.blocks)
         }
         state.windowCount += 1
