@@ -44,6 +44,10 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         /// Oldest first; the real counterparty of each entry is whichever side is not this account.
         var counterparties = _ListArena<Counterparty>.List()
         var lastTime: Int64
+        /// ``AddressPoisoningDetector/keyBit(_:)`` of every counterparty added since the list was last
+        /// scanned whole (a superset of the keys it holds): a clear bit proves a key absent, so a new
+        /// counterparty mostly skips the scan and its cache misses.
+        var keyBits: UInt64 = 0
     }
 
     public let name = "address_poisoning"
@@ -105,6 +109,10 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         }
     }
 
+    /// One of 64 bits, by the key's hash (look-alikes share the address ends, so not by those).
+    @inline(__always)
+    static func keyBit(_ key: AccountKey) -> UInt64 { 1 << (key.mixedHash >> 58) }
+
     /// The first `digits` hex digits of the address.
     static func prefix(_ key: AccountKey, _ digits: Int) -> UInt64 { key.high >> UInt64(64 - 4 * digits) }
 
@@ -143,16 +151,27 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         state.lastTime = counterparty.time
         // Every transfer of the account has it on one side and its counterparty on the other (no
         // self-transfers), so matching either side against `counterparty` means matching the counterparty.
-        for index in 0 ..< Int(state.counterparties.count) where lists.element(index, of: state.counterparties).key == counterparty.key {
-            refs.release(lists.element(index, of: state.counterparties).ref)
-            lists.remove(at: index, from: &state.counterparties)
-            break
+        let bit = keyBit(counterparty.key)
+        if state.keyBits & bit != 0 {
+            var scanned: UInt64 = 0
+            var match: Int?
+            for index in 0 ..< Int(state.counterparties.count) {
+                let key = lists.element(index, of: state.counterparties).key
+                if key == counterparty.key {
+                    match = index
+                    break
+                }
+                scanned |= keyBit(key)
+            }
+            if let match {
+                refs.release(lists.element(match, of: state.counterparties).ref)
+                lists.remove(at: match, from: &state.counterparties)
+            } else {
+                state.keyBits = scanned
+            }
         }
-        lists.append(counterparty, to: &state.counterparties)
-        if Int(state.counterparties.count) > limit {
-            refs.release(lists.element(0, of: state.counterparties).ref)
-            lists.removeFirst(1, from: &state.counterparties)
-        }
+        state.keyBits |= bit
+        lists.append(counterparty, to: &state.counterparties, keeping: limit, refs: &refs) { $0.ref }
     }
 
     /// Drops the accounts in `slots` with what they remember.

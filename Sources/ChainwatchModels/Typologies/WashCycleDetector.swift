@@ -146,12 +146,7 @@ public struct WashCycleDetector: Detector, Sendable {
     private static func append(
         _ entry: Incoming, to state: inout Receiver, lists: inout _ListArena<Incoming>, refs: inout _TxRefPool, keeping limit: Int
     ) {
-        lists.append(entry, to: &state.incoming)
-        let excess = Int(state.incoming.count) - max(0, limit)
-        if excess > 0 {
-            for index in 0 ..< excess { refs.release(lists.element(index, of: state.incoming).ref) }
-            lists.removeFirst(excess, from: &state.incoming)
-        }
+        lists.append(entry, to: &state.incoming, keeping: limit, refs: &refs) { $0.ref }
         state.lastTime = state.incoming.isEmpty ? .min : entry.time
     }
 

@@ -106,6 +106,25 @@ struct _ListArena<Element: Sendable>: Sendable {
 }
 
 extension _ListArena {
+    /// Appends `element` to `list`, keeping its latest `limit` elements and releasing the stored transaction
+    /// (`ref`) of each one dropped. Room is made before the append, so a full list does not move to a block
+    /// twice its size for one element more.
+    mutating func append(
+        _ element: Element, to list: inout List, keeping limit: Int, refs: inout _TxRefPool, ref: (Element) -> UInt32
+    ) {
+        guard limit > 0 else {
+            release(&list, refs: &refs, ref: ref)
+            refs.release(ref(element))
+            return
+        }
+        if Int(list.count) >= limit {
+            let excess = Int(list.count) + 1 - limit
+            for index in 0 ..< excess { refs.release(ref(self.element(index, of: list))) }
+            removeFirst(excess, from: &list)
+        }
+        append(element, to: &list)
+    }
+
     /// Releases `list` and, first, the stored transaction each of its elements holds (`ref`).
     mutating func release(_ list: inout List, refs: inout _TxRefPool, ref: (Element) -> UInt32) {
         for index in 0 ..< Int(list.count) { refs.release(ref(element(index, of: list))) }
