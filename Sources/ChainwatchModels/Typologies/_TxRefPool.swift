@@ -22,7 +22,8 @@ struct _TxRefPool: Sendable {
     }
 
     private var records: [Record] = []
-    private var holders: [UInt32] = []
+    /// Holders per handle: one byte each, so the counts of a large pool stay in cache.
+    private var holders: [UInt8] = []
     private var freeHandles: [UInt32] = []
     /// The transactions whose hash is not canonical, by handle.
     private var irregular: [UInt32: _TxRef] = [:]
@@ -53,7 +54,7 @@ struct _TxRefPool: Sendable {
         return handle
     }
 
-    /// Adds a holder to `handle`.
+    /// Adds a holder to `handle` (at most 255 at a time: detectors keep a transaction in one or two places).
     @inline(__always)
     mutating func retain(_ handle: UInt32) { holders[Int(handle)] += 1 }
 
