@@ -37,18 +37,10 @@ extension AccountKey {
         }
     }
 
-    /// Length of ``_quotedHex``.
+    /// Length of the address as a JSON string, `"0x…"` with the quotes.
     static let _quotedHexLength = 44
 
-    /// `"0x…"` with the quotes, as JSON (hex text never needs escaping).
-    var _quotedHex: String {
-        String(unsafeUninitializedCapacity: Self._quotedHexLength) { buffer in
-            Self._writeQuotedHex(self, into: buffer, at: 0)
-            return Self._quotedHexLength
-        }
-    }
-
-    /// Writes ``_quotedHex`` into `buffer` from `start`.
+    /// Writes `key` as a JSON string (`"0x…"`, hex never needs escaping) into `buffer` from `start`.
     @inline(__always)
     static func _writeQuotedHex(_ key: AccountKey, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         buffer[start] = UInt8(ascii: "\"")

@@ -67,13 +67,6 @@ struct _TxRefPool: Sendable {
         if !irregular.isEmpty { irregular[handle] = nil }
     }
 
-    /// The sender and receiver of the transaction at `handle` (without rebuilding its hash text).
-    @inline(__always)
-    func accounts(_ handle: UInt32) -> (from: AccountKey, to: AccountKey) {
-        let record = records[Int(handle)]
-        return (record.from, record.to)
-    }
-
     subscript(handle: UInt32) -> _TxRef {
         if !irregular.isEmpty, let ref = irregular[handle] { return ref }
         let record = records[Int(handle)]

@@ -14,7 +14,7 @@ struct TypologyInternalsTests {
     @Test func hexMatchesHexString() {
         for key in Self.keys {
             #expect(key._hex == key.hexString)
-            #expect(key._quotedHex == JSONObjectWriter.quoted(key.hexString))
+            #expect(_Evidence.addresses([key]) == "[" + JSONObjectWriter.quoted(key.hexString) + "]")
         }
         #expect(_Evidence.addresses(Self.keys) == JSONObjectWriter.array(Self.keys.map { JSONObjectWriter.quoted($0.hexString) }))
     }
