@@ -25,7 +25,7 @@ struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
     private var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private(set) var capacity: Int
-    /// Bytes actually held (a huge-page block is rounded up to whole 2 MiB pages).
+    /// Bytes held.
     private(set) var allocatedBytes = 0
 
     /// Blocks of at least this many bytes are huge-page blocks (Linux).
@@ -48,14 +48,15 @@ struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
         let bytes = newCapacity * MemoryLayout<Element>.stride
         #if os(Linux)
         if bytes >= Self.hugeThreshold {
-            let rounded = (bytes + Self.hugePage - 1) / Self.hugePage * Self.hugePage
+            // Aligned, not rounded up: the last partial 2 MiB of the block keeps small pages, and no
+            // memory is held beyond what the column asked for.
             var block: UnsafeMutableRawPointer?
-            guard posix_memalign(&block, Self.hugePage, rounded) == 0, let block else { fatalError("out of memory (\(rounded) bytes)") }
-            _ = madvise(block, rounded, MADV_HUGEPAGE) // a hint: refused, the block keeps small pages
+            guard posix_memalign(&block, Self.hugePage, bytes) == 0, let block else { fatalError("out of memory (\(bytes) bytes)") }
+            _ = madvise(block, bytes, MADV_HUGEPAGE) // a hint: refused, the block keeps small pages
             block.copyMemory(from: base, byteCount: count * MemoryLayout<Element>.stride)
             free(base)
             base = block.bindMemory(to: Element.self, capacity: newCapacity)
-            allocatedBytes = rounded
+            allocatedBytes = bytes
             capacity = newCapacity
             return
         }
