@@ -141,9 +141,9 @@ public struct FeatureEngine: ~Copyable, Sendable {
         a.withUnsafeMutableBufferPointer { a in b.withUnsafeMutableBufferPointer { b in body(a, b) } }
     }
 
-    /// Writes the features of row `row` (number `chunkRow` of its chunk) that need no logarithm, puts the
-    /// inputs of the others in the chunk's pending logs, and updates state; returns the row's sender and
-    /// receiver ids.
+    /// Writes the features of row `row` (number `chunkRow` of its chunk) that need no chunk vector pass,
+    /// puts the inputs of the others in the chunk's math buffers (`chunkMath`), and updates state; returns
+    /// the row's sender and receiver ids.
     @inline(__always)
     private mutating func processRow(
         _ row: Int, of batch: TxBatch, chunkRow: Int, into values: _RowWriter
