@@ -31,9 +31,10 @@ public struct FeatureEngine: ~Copyable, Sendable {
     var chunkMath = _ChunkMath(rows: FeatureEngine.chunkRows)
     /// Which build of the chunk's vector passes runs (same bits either way).
     var simdKernel = SIMDKernel.selected
-    /// The current chunk's key hashes and burst-sketch counter positions, computed once by
-    /// `prefetchAccounts` for the prefetch and used again by the row.
-    var chunkHashes = _Column<RowHashes>(capacity: FeatureEngine.chunkRows)
+    /// Key hashes of the current and the next chunk (row `r` at `r % (2 · chunkRows)`), computed once by
+    /// `prefetchSlots` and used again by `prefetchAccounts` and the row.
+    var chunkHashes = _Column<RowHashes>(capacity: 2 * FeatureEngine.chunkRows)
+    /// Burst-sketch counter positions of the current chunk, computed once by `prefetchAccounts`.
     var chunkCounters = _Column<Int32>()
 
     struct RowHashes {
@@ -63,7 +64,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         table = AccountTable(capacity: configuration.maxAccounts)
         accounts = AccountColumns(registerCount: configuration.hyperLogLogRegisters, maxAccounts: configuration.maxAccounts)
         bursts = BurstChannels(configuration: configuration)
-        chunkHashes.append(repeating: RowHashes(), count: Self.chunkRows)
+        chunkHashes.append(repeating: RowHashes(), count: 2 * Self.chunkRows)
         chunkCounters.append(repeating: 0, count: Self.chunkRows * bursts.counterCount)
         var lanes = SIMD4<Float>(repeating: Float(1 / configuration.halfLives.last!))
         for (lane, halfLife) in configuration.halfLives.enumerated() { lanes[lane] = Float(1 / halfLife) }
@@ -108,7 +109,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
                 while start < rows {
                     let end = min(start + Self.chunkRows, rows)
                     prefetchSlots(end ..< min(end + Self.chunkRows, rows), of: batch)
-                    prefetchAccounts(start ..< end, of: batch)
+                    prefetchAccounts(start ..< end)
                     chunkMath.logInputs(of: batch, rows: start ..< end, kernel: simdKernel)
                     for row in start ..< end {
                         (fromIDs[row], toIDs[row]) = processRow(row, of: batch, chunkRow: row &- start, into: writer)
@@ -156,7 +157,7 @@ public struct FeatureEngine: ~Copyable, Sendable {
         let hasTo = !flags.contains(.contractCreation)
         bursts.advance(to: block)
 
-        let hashes = chunkHashes[chunkRow]
+        let hashes = chunkHashes[row % (2 * Self.chunkRows)]
         let fromID = intern(fromKey, hash: hashes.from, now: now, pinned: .max)
         let toID = hasTo ? intern(toKey, hash: hashes.to, now: now, pinned: fromID) : UInt32.max
 
@@ -219,15 +220,17 @@ public struct FeatureEngine: ~Copyable, Sendable {
     /// Rows per prefetch chunk: enough independent misses in flight, few enough lines to stay in L1.
     static let chunkRows = 16
 
-    /// Hints the cache to load the table slot each account of rows `range` probes first. (A receiver-less
-    /// row prefetches the slot of the empty key: harmless.)
+    /// Hints the cache to load the table slot each account of rows `range` (a chunk) probes first, and keeps
+    /// the key hashes in `chunkHashes`. (A receiver-less row prefetches the slot of the empty key: harmless.)
     @inline(__always)
     private func prefetchSlots(_ range: Range<Int>, of batch: TxBatch) {
         batch.from.withUnsafeBufferPointer { from in
             batch.to.withUnsafeBufferPointer { to in
                 for row in range {
-                    table.prefetchHomeSlot(hash: from[row].mixedHash)
-                    table.prefetchHomeSlot(hash: to[row].mixedHash)
+                    let hashes = RowHashes(from: from[row].mixedHash, to: to[row].mixedHash)
+                    chunkHashes[row % (2 * Self.chunkRows)] = hashes
+                    table.prefetchHomeSlot(hash: hashes.from)
+                    table.prefetchHomeSlot(hash: hashes.to)
                 }
             }
         }
@@ -235,23 +238,18 @@ public struct FeatureEngine: ~Copyable, Sendable {
 
     /// Hints the cache to load the key, state and registers of the id in each account's home slot (its
     /// own id whenever it sits there, as most keys do), and the burst sketch counters of each row; keeps
-    /// the key hashes and counter positions for the rows (`range` is the chunk about to run).
+    /// the counter positions for the rows (`range` is the chunk about to run, its hashes already kept by
+    /// `prefetchSlots`).
     @inline(__always)
-    private func prefetchAccounts(_ range: Range<Int>, of batch: TxBatch) {
-        batch.from.withUnsafeBufferPointer { from in
-            batch.to.withUnsafeBufferPointer { to in
-                for row in range {
-                    let fromHash = from[row].mixedHash, toHash = to[row].mixedHash
-                    let index = row &- range.lowerBound
-                    chunkHashes[index] = RowHashes(from: fromHash, to: toHash)
-                    if let id = table.prefetchHomeKey(hash: fromHash) { accounts.prefetch(Int(id)) }
-                    if let id = table.prefetchHomeKey(hash: toHash) { accounts.prefetch(Int(id)) }
-                    bursts.locate(
-                        BurstChannels.mixed(BurstChannels.hashes(from: fromHash, to: toHash)),
-                        into: chunkCounters.pointer(index &* bursts.counterCount)
-                    )
-                }
-            }
+    private func prefetchAccounts(_ range: Range<Int>) {
+        for row in range {
+            let hashes = chunkHashes[row % (2 * Self.chunkRows)]
+            if let id = table.prefetchHomeKey(hash: hashes.from) { accounts.prefetch(Int(id)) }
+            if let id = table.prefetchHomeKey(hash: hashes.to) { accounts.prefetch(Int(id)) }
+            bursts.locate(
+                BurstChannels.mixed(BurstChannels.hashes(from: hashes.from, to: hashes.to)),
+                into: chunkCounters.pointer((row &- range.lowerBound) &* bursts.counterCount)
+            )
         }
     }
 
