@@ -74,12 +74,20 @@ struct _ChunkMath: ~Copyable {
     /// Takes log1p of the amounts and gas prices of `rows` (at most ``capacity`` rows of `batch`).
     @inline(__always)
     func logInputs(of batch: TxBatch, rows: Range<Int>, kernel: SIMDKernel) {
+        precondition(rows.count <= capacity && rows.upperBound <= batch.count, "chunk out of range")
         let amounts = inputs.pointer(0), gas = inputs.pointer(capacity)
-        for index in 0 ..< capacity {
-            let row = rows.lowerBound &+ index
-            let inChunk = row < rows.upperBound
-            amounts[index] = inChunk ? Float(max(batch.amount[row], 0)) : 0
-            gas[index] = inChunk ? max(batch.gasPrice[row], 0) : 0
+        batch.amount.withUnsafeBufferPointer { amount in
+            batch.gasPrice.withUnsafeBufferPointer { gasPrice in
+                for index in 0 ..< rows.count {
+                    amounts[index] = Float(max(amount[rows.lowerBound &+ index], 0))
+                    gas[index] = max(gasPrice[rows.lowerBound &+ index], 0)
+                }
+            }
+        }
+        // A last, shorter chunk: the lanes past it stay 0 (their logs are never read).
+        for index in rows.count ..< capacity {
+            amounts[index] = 0
+            gas[index] = 0
         }
         Self.log1p(amounts, count: 2 * capacity, kernel: kernel)
     }
