@@ -73,14 +73,24 @@ public struct FeatureCatalogue: Sendable, Equatable {
 }
 
 /// Column offsets inside one feature row, derived from the number of half-lives.
+///
+/// Stored, not computed: the row loop reads these offsets for every row.
 struct FeatureLayout {
     let halfLifeCount: Int
     /// Features per side: 3 per half-life + 5.
-    var perSide: Int { 3 * halfLifeCount + 5 }
-    var fromBase: Int { 0 }
-    var toBase: Int { perSide }
-    var txBase: Int { 2 * perSide }
-    var dimensions: Int { txBase + 12 }
+    let perSide: Int
+    let fromBase = 0
+    let toBase: Int
+    let txBase: Int
+    let dimensions: Int
+
+    init(halfLifeCount: Int) {
+        self.halfLifeCount = halfLifeCount
+        perSide = 3 * halfLifeCount + 5
+        toBase = perSide
+        txBase = 2 * perSide
+        dimensions = txBase + 12
+    }
 
     // Offsets after the 3·H decayed statistics of a side.
     static let zScore = 0, sinceLast = 1, flowRatio = 2, distinct = 3, age = 4
