@@ -45,8 +45,8 @@ struct AccountState {
 ///
 /// Memory per account (default configuration): 144 B state + 64 B registers = 208 B, plus the table.
 struct AccountColumns: ~Copyable {
-    var states = _Column<AccountState>()
-    var registers = _Column<UInt8>()
+    var states: _Column<AccountState>
+    var registers: _Column<UInt8>
     let registerCount: Int
     /// The account cap: arrays grow by doubling but never past it, so a full table has no slack.
     let maxAccounts: Int
@@ -59,6 +59,8 @@ struct AccountColumns: ~Copyable {
     init(registerCount: Int, maxAccounts: Int) {
         self.registerCount = registerCount
         self.maxAccounts = maxAccounts
+        states = _Column(limit: maxAccounts)
+        registers = _Column(limit: maxAccounts * registerCount)
         let m = Double(registerCount)
         alphaMM = HyperLogLog.alpha(registerCount: registerCount) * m * m
         linearCounting = (0 ... registerCount).map { z in z == 0 ? 0 : Float(m * log(m / Double(z))) }

@@ -29,7 +29,7 @@ public struct AccountTable: ~Copyable, Sendable {
     public let capacity: Int
     private var slots: [UInt32]
     private var mask: Int
-    private var entries = _Column<Entry>()
+    private var entries: _Column<Entry>
     private var freeIDs: [UInt32] = [] // sorted descending: popLast() gives the lowest
     public private(set) var count = 0
     /// Accounts evicted so far.
@@ -44,6 +44,7 @@ public struct AccountTable: ~Copyable, Sendable {
     public init(capacity: Int) {
         precondition(capacity >= 8 && capacity < Int(UInt32.max), "capacity must be in 8 ..< 2^32 - 1")
         self.capacity = capacity
+        entries = _Column(limit: capacity)
         let initial = min(1 << 10, Self.slotCount(for: capacity))
         slots = [UInt32](repeating: Self.empty, count: initial)
         mask = initial - 1

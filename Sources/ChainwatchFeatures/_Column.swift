@@ -17,35 +17,66 @@ import Darwin
 /// 2 MiB that the kernel is asked to back with transparent huge pages (`madvise(MADV_HUGEPAGE)`, honoured
 /// in THP's default `madvise` mode): rows touch account state at random over tens of MiB, and with 4 KiB
 /// pages most of those touches also missed the TLB. The feature engine ran ≈ 10 % faster on huge-page
-/// columns. Growing such a block copies it; columns grow by doubling, so the copies add up to at most the
-/// final size.
+/// columns. Growing such a block copies it (columns grow by doubling, so the copies add up to at most the
+/// final size) — unless the column was given a `limit`: then, on Linux, address space for `limit` elements
+/// is reserved once (`mmap`, `MAP_NORESERVE`: only pages written become memory) and growing moves nothing.
 struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
     // @unchecked Sendable: the memory is reachable only through this non-copyable owner, so moving
     // the owner to another thread moves the memory with it.
     private var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
     private(set) var capacity: Int
-    /// Bytes held.
+    /// Bytes held (for a reserved column, its capacity: pages beyond it are never written).
     private(set) var allocatedBytes = 0
+    /// The reserved address space to unmap, when the column has one.
+    private var mapping: (start: UnsafeMutableRawPointer, length: Int)?
+    private var limit = Int.max
 
     /// Blocks of at least this many bytes are huge-page blocks (Linux).
     static var hugeThreshold: Int { 4 << 20 }
     static var hugePage: Int { 2 << 20 }
 
-    init(capacity: Int = 0) {
+    /// - Parameter limit: the most elements the column will ever hold, if known: a large column then
+    ///   reserves its address space once (Linux) instead of moving when it grows.
+    init(capacity: Int = 0, limit: Int? = nil) {
         precondition(MemoryLayout<Element>.alignment <= 16, "malloc aligns to 16 bytes")
         self.capacity = 0
+        #if os(Linux)
+        if let limit, limit * MemoryLayout<Element>.stride >= Self.hugeThreshold {
+            let bytes = limit * MemoryLayout<Element>.stride
+            let length = bytes + Self.hugePage // room to align the start to a huge page
+            let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
+            guard let start, start != UnsafeMutableRawPointer(bitPattern: -1) else {
+                fatalError("out of address space (\(length) bytes)")
+            }
+            let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: start) + Self.hugePage - 1) & ~(Self.hugePage - 1))!
+            _ = madvise(aligned, bytes, MADV_HUGEPAGE) // a hint: refused, the pages stay small
+            base = aligned.bindMemory(to: Element.self, capacity: limit)
+            mapping = (start, length)
+            self.limit = limit
+            reserve(capacity)
+            return
+        }
+        #endif
         base = UnsafeMutableRawPointer(malloc(1)!).bindMemory(to: Element.self, capacity: 0)
         allocatedBytes = 1
         reserve(capacity)
     }
 
-    deinit { free(base) }
+    deinit {
+        if let mapping { munmap(mapping.start, mapping.length) } else { free(base) }
+    }
 
     /// Grows the allocation to hold `newCapacity` elements (never shrinks), keeping the elements.
     mutating func reserve(_ newCapacity: Int) {
         guard newCapacity > capacity else { return }
         let bytes = newCapacity * MemoryLayout<Element>.stride
+        if mapping != nil {
+            precondition(newCapacity <= limit, "column limit exceeded")
+            allocatedBytes = bytes
+            capacity = newCapacity
+            return
+        }
         #if os(Linux)
         if bytes >= Self.hugeThreshold {
             // Aligned, not rounded up: the last partial 2 MiB of the block keeps small pages, and no
