@@ -42,13 +42,13 @@ struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
         precondition(MemoryLayout<Element>.alignment <= 16, "malloc aligns to 16 bytes")
         self.capacity = 0
         #if os(Linux)
-        if let limit, limit * MemoryLayout<Element>.stride >= Self.hugeThreshold {
+        // Without the reservation (no room for the mapping, or strict overcommit refusing it) the column
+        // simply grows by moving, as below.
+        if let limit, limit * MemoryLayout<Element>.stride >= Self.hugeThreshold,
+            case let length = limit * MemoryLayout<Element>.stride + Self.hugePage, // room to align to a huge page
+            let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0),
+            start != UnsafeMutableRawPointer(bitPattern: -1) {
             let bytes = limit * MemoryLayout<Element>.stride
-            let length = bytes + Self.hugePage // room to align the start to a huge page
-            let start = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)
-            guard let start, start != UnsafeMutableRawPointer(bitPattern: -1) else {
-                fatalError("out of address space (\(length) bytes)")
-            }
             let aligned = UnsafeMutableRawPointer(bitPattern: (Int(bitPattern: start) + Self.hugePage - 1) & ~(Self.hugePage - 1))!
             _ = madvise(aligned, bytes, MADV_HUGEPAGE) // a hint: refused, the pages stay small
             base = aligned.bindMemory(to: Element.self, capacity: limit)
@@ -98,9 +98,9 @@ struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
         capacity = newCapacity
     }
 
-    /// Appends `value`, doubling the allocation when full.
+    /// Appends `value`, doubling the allocation when full (a column with a limit grows at most to it).
     mutating func append(_ value: Element) {
-        if count == capacity { reserve(Swift.max(16, 2 * capacity)) }
+        if count == capacity { reserve(Swift.min(Swift.max(16, 2 * capacity), Swift.max(limit, count + 1))) }
         (base + count).initialize(to: value)
         count += 1
     }

@@ -1,0 +1,36 @@
+@testable import ChainwatchFeatures
+import Testing
+
+/// `_Column` keeps its elements through growth on all three of its memory paths: a small `realloc` block, a
+/// huge-page block that is copied when it grows past 4 MiB, and a reserved address space that never moves.
+struct ColumnTests {
+    /// Appends `count` values one by one (so the column grows by doubling) and checks every one.
+    static func fillAndCheck(_ column: inout _Column<UInt32>, count: Int) {
+        for i in 0 ..< count { column.append(UInt32(truncatingIfNeeded: i &* 2_654_435_761)) }
+        #expect(column.count == count)
+        var mismatches = 0
+        for i in 0 ..< count where column[i] != UInt32(truncatingIfNeeded: i &* 2_654_435_761) { mismatches += 1 }
+        #expect(mismatches == 0)
+        #expect(column.allocatedBytes >= count * MemoryLayout<UInt32>.stride)
+    }
+
+    @Test func growsPastTheHugePageThresholdKeepingItsElements() {
+        var column = _Column<UInt32>()
+        Self.fillAndCheck(&column, count: 3 << 20) // 12 MiB: small blocks, then huge-page blocks
+    }
+
+    @Test func reservedColumnGrowsInPlace() {
+        let limit = 3 << 20
+        var reserved = _Column<UInt32>(limit: limit)
+        Self.fillAndCheck(&reserved, count: limit)
+        // Growth only raised the capacity: the first element is where it was when the column had one.
+        var moved = _Column<UInt32>(limit: limit)
+        moved.append(1)
+        let first = moved.pointer(0)
+        for _ in 1 ..< limit { moved.append(0) }
+        #if os(Linux)
+        #expect(moved.pointer(0) == first)
+        #endif
+        #expect(moved[0] == 1)
+    }
+}
