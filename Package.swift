@@ -86,7 +86,7 @@ let sharedSwiftSettings: [SwiftSetting] = [
     .define("CHAINWATCH_INTERNAL_CHECKS", .when(configuration: .debug)),
 ]
 
-// The 8-wide kernels of `_ChainwatchAVX2Kernels` (the autoencoder's scoring tiles, the feature engine's log1p pass),
+// The 8-wide kernels of `_ChainwatchAVX2Kernels` (the autoencoder's scoring tiles, the feature engine's chunk passes),
 // and only they, are compiled for Haswell (AVX2), so a plain `swift build -c release` has them: `SIMDKernel` checks
 // /proc/cpuinfo once per process and they are called only on CPUs with Haswell's features (`CHAINWATCH_SIMD=sse2`
 // forces the baseline kernels). Its scores have

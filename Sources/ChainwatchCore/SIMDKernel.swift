@@ -6,8 +6,8 @@ import Darwin
 
 /// Which build of the 8-wide kernels runs: the baseline one every x86-64 runs, or the copy in
 /// `_ChainwatchAVX2Kernels`, which is compiled for Haswell and must only run where the CPU has Haswell's
-/// features. The autoencoder's tiles and the feature engine's log1p pass have both; the two builds give the
-/// same bits, so the choice changes speed only.
+/// features. The autoencoder's tiles and the feature engine's chunk passes (log1p, moments) have both; the
+/// two builds give the same bits, so the choice changes speed only.
 ///
 /// Chosen once per process (``selected``): AVX2 when `/proc/cpuinfo` lists every feature `-target-cpu haswell`
 /// lets the compiler use — Linux drops `avx`/`avx2` from that list when the OS does not save the ymm registers,

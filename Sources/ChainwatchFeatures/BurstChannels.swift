@@ -83,8 +83,8 @@ struct BurstChannels: ~Copyable {
         return SIMD4(edge, from, to, edge) ^ SIMD4(0, 0x51_7cc1_b727_220a, 0x2f_1c36_41d8_7a3b, 0x6a09_e667_f3bc_c909)
     }
 
-    /// ``CountMinSketch/mix(_:)`` of each channel hash: computed once per transaction and shared by
-    /// the lookups of ``observe(_:lanes:weights:)``.
+    /// ``CountMinSketch/mix(_:)`` of each channel hash: computed once per transaction, from which
+    /// ``locate(_:into:)`` derives every counter position the transaction visits.
     @inline(__always)
     static func mixed(_ hashes: SIMD4<UInt64>) -> SIMD4<UInt64> {
         SIMD4(CountMinSketch.mix(hashes[0]), CountMinSketch.mix(hashes[1]), CountMinSketch.mix(hashes[2]), CountMinSketch.mix(hashes[3]))

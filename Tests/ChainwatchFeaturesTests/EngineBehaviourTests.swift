@@ -66,7 +66,7 @@ struct EngineBehaviourTests {
         }
         var again = FeatureEngine(configuration: configuration)
         results.append(TestStreams.run(&again, rows, batchSize: 4_096))
-        // The baseline build of the chunk log1p pass gives the same bits as the AVX2 one (when it runs here).
+        // The baseline build of the chunk passes (log1p, moments) gives the same bits as the AVX2 one (when it runs here).
         var baseline = FeatureEngine(configuration: configuration)
         baseline.simdKernel = .sse2
         results.append(TestStreams.run(&baseline, rows, batchSize: 777))
