@@ -96,9 +96,9 @@ struct AccountColumns: ~Copyable {
             if states.count == states.capacity {
                 let target = Swift.min(maxAccounts, Swift.max(1_024, 2 * states.count))
                 states.reserve(target)
-                // Registers are zero-filled for the whole new capacity at once (the bytes are held
-                // either way), so a fresh id finds its block already empty.
-                registers.append(repeating: 0, count: target * registerCount - registers.count)
+                // Registers are zero for the whole new capacity at once (written for a moving column,
+                // untouched zero pages for a reserved one), so a fresh id finds its block already empty.
+                registers.appendZeroed(count: target * registerCount - registers.count)
             }
             states.append(AccountState(now: now, registerCount: registerCount))
             return

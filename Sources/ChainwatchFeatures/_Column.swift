@@ -112,6 +112,15 @@ struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
         count += n
     }
 
+    /// Appends `n` elements whose bytes are all zero. A reserved column writes nothing: its pages beyond
+    /// `count` have never been written, so they are still the kernel's zero pages, and they become memory
+    /// only when a row first uses them.
+    mutating func appendZeroed(count n: Int) {
+        reserve(count + n)
+        if mapping == nil { UnsafeMutableRawPointer(base + count).initializeMemory(as: UInt8.self, repeating: 0, count: n * MemoryLayout<Element>.stride) }
+        count += n
+    }
+
     /// The element at `index` (< count), for in-place reads and updates within one row.
     @inline(__always)
     func pointer(_ index: Int) -> UnsafeMutablePointer<Element> {

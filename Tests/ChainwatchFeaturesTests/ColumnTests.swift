@@ -19,6 +19,20 @@ struct ColumnTests {
         Self.fillAndCheck(&column, count: 3 << 20) // 12 MiB: small blocks, then huge-page blocks
     }
 
+    /// Zeroed appends read back as zeros on both memory paths, after elements already written.
+    @Test func zeroedAppendsAreZero() {
+        for limit in [nil, 3 << 20] as [Int?] {
+            var column = _Column<UInt32>(limit: limit)
+            for i in 0 ..< 1_000 { column.append(UInt32(i) | 1) }
+            column.appendZeroed(count: 2 << 20)
+            #expect(column.count == 1_000 + (2 << 20))
+            #expect(column[999] == 999 | 1)
+            var nonZero = 0
+            for i in 1_000 ..< column.count where column[i] != 0 { nonZero += 1 }
+            #expect(nonZero == 0, "limit \(String(describing: limit))")
+        }
+    }
+
     @Test func reservedColumnGrowsInPlace() {
         let limit = 3 << 20
         var reserved = _Column<UInt32>(limit: limit)
