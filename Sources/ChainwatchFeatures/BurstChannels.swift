@@ -127,6 +127,7 @@ struct BurstChannels: ~Copyable {
     mutating func observe(
         _ positions: UnsafePointer<Int32>, lanes: SIMD4<Float>, weights: SIMD4<Float>
     ) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
+        if depth == 2 { return observeTwoRows(positions, lanes: lanes, weights: weights) }
         let c = counters.pointer(0), depth = depth
         let scales = SIMD2(currentScale, totalScale), inverse = inverseScales
         @inline(__always) func visit(_ channel: Int, _ weight: Float) -> SIMD2<Float> {
@@ -149,6 +150,46 @@ struct BurstChannels: ~Copyable {
         if lanes[2] != 0 { let m = visit(2, weights[2]); a[2] = m.x; s[2] = m.y }
         if lanes[3] != 0 { let m = visit(3, weights[3]); a[3] = m.x; s[3] = m.y }
         return (a, s)
+    }
+
+    /// ``observe(_:lanes:weights:)`` for sketches of depth 2 (the default), two channels per vector: the
+    /// (current, total) pairs of channels k and k + 1 in one sketch row are one `SIMD4<Float>`, so the
+    /// minimum over the rows, the adds and the scaling are a few vector operations per channel pair.
+    ///
+    /// Same values as the loop: a weight that is not positive (inactive lanes, NaN) adds 0, and adding 0
+    /// leaves a counter's bits unchanged (counters are never −0).
+    @inline(__always)
+    private mutating func observeTwoRows(
+        _ positions: UnsafePointer<Int32>, lanes: SIMD4<Float>, weights: SIMD4<Float>
+    ) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
+        let c = UnsafeMutableRawPointer(counters.pointer(0))
+        let positive = weights.replacing(with: 0, where: .!(weights .> 0))
+        let scales = SIMD4(currentScale, totalScale, currentScale, totalScale)
+        let inverse = SIMD4(inverseScales.x, inverseScales.y, inverseScales.x, inverseScales.y)
+        /// Channels `k`, `k + 1`: (current, total) of each, minimum over the rows, before the add.
+        @inline(__always) func visit(_ k: Int) -> SIMD4<Float> {
+            @inline(__always) func counter(_ index: Int) -> UnsafeMutableRawPointer {
+                c + Int(positions[index]) &* MemoryLayout<SIMD2<Float>>.stride
+            }
+            let a0 = counter(k), a1 = counter(k &+ 1), b0 = counter(4 &+ k), b1 = counter(5 &+ k)
+            let rowA = SIMD4(lowHalf: a0.load(as: SIMD2<Float>.self), highHalf: a1.load(as: SIMD2<Float>.self))
+            let rowB = SIMD4(lowHalf: b0.load(as: SIMD2<Float>.self), highHalf: b1.load(as: SIMD2<Float>.self))
+            let stored = SIMD4<Float>(
+                SIMD4(Double(positive[k]), Double(positive[k]), Double(positive[k &+ 1]), Double(positive[k &+ 1])) * inverse
+            )
+            let addedA = rowA + stored, addedB = rowB + stored
+            a0.storeBytes(of: addedA.lowHalf, as: SIMD2<Float>.self)
+            a1.storeBytes(of: addedA.highHalf, as: SIMD2<Float>.self)
+            b0.storeBytes(of: addedB.lowHalf, as: SIMD2<Float>.self)
+            b1.storeBytes(of: addedB.highHalf, as: SIMD2<Float>.self)
+            // Swift.min(Swift.min(∞, a), b) per lane, as the loop computes it.
+            return SIMD4<Float>(SIMD4<Double>(rowA.replacing(with: rowB, where: rowB .< rowA)) * scales)
+        }
+        let low = visit(0), high = visit(2)
+        let inactive = lanes .== 0
+        let current = SIMD4(low[0], low[2], high[0], high[2]).replacing(with: 0, where: inactive)
+        let total = SIMD4(low[1], low[3], high[1], high[3]).replacing(with: 0, where: inactive)
+        return (current, total)
     }
 
     /// The MIDAS score per lane, counting this transaction (weights `weights`) as in the paper (the

@@ -9,9 +9,12 @@ import _ChainwatchTestSupport
 /// Tolerance: |engine − reference| ≤ 1e-4 + 1e-4 · |reference| (the engine keeps state in `Float`
 /// and uses a polynomial `exp2`; the reference is `Double` throughout).
 struct ReferenceMatchTests {
-    static func compare(_ rows: [Transaction], label: String, batchSize: Int = 1_000) throws {
+    static func compare(
+        _ rows: [Transaction], label: String, batchSize: Int = 1_000, configure: (inout FeatureConfiguration) -> Void = { _ in }
+    ) throws {
         var configuration = FeatureConfiguration()
         configuration.maxAccounts = 1 << 20
+        configure(&configuration)
         var engine = FeatureEngine(configuration: configuration)
         let values = TestStreams.run(&engine, rows, batchSize: batchSize)
         var reference = ReferenceFeatures(configuration)
@@ -51,5 +54,15 @@ struct ReferenceMatchTests {
 
     @Test func matchesReferenceOnSyntheticStream() throws {
         try Self.compare(TestStreams.synthetic(count: 50_000, accounts: 3_000), label: "synthetic 50k", batchSize: 4_096)
+    }
+
+    /// The default sketch depth (2) takes a vector path of its own; other depths take the general loop.
+    /// Narrow sketches make the counters collide, so the minimum over the rows matters.
+    @Test(arguments: [1, 2, 3])
+    func matchesReferenceAtSketchDepth(_ depth: Int) throws {
+        try Self.compare(TestStreams.synthetic(count: 20_000, accounts: 2_000), label: "synthetic 20k, sketch depth \(depth)", batchSize: 777) {
+            $0.sketchDepth = depth
+            $0.sketchWidth = 64
+        }
     }
 }
