@@ -5,12 +5,19 @@ import CProcessor
 ///
 /// Open addressing with linear probing over a power-of-two slot array of ids; keys live once, inline,
 /// in a dense column indexed by id, so a probe compares three words without chasing pointers. Each key
-/// shares its 32 bytes with the time it was last active, so the recency update of a hit touches the line
-/// the key compare just loaded.
+/// shares its 32 bytes with the account's activity times (first and last), so the recency update of a
+/// hit touches the line the key compare just loaded, and the feature engine reads an account's age and
+/// time since its last transaction there instead of keeping them in its own state.
 ///
 ///     slots:   [ 7 | ∅ | 2 | 0 | ∅ | … ]                      UInt32 ids, ∅ = UInt32.max, load ≤ ½
-///     entries: [ k0 t0 | k1 t1 | k2 t2 | … ]                   AccountKey (24 B) + block time (s) of the
-///                                                             last intern (8 B) by id; Int64.min = free id
+///     entries: [ k0 s0 t0 | k1 s1 t1 | … ]                     AccountKey (20 B), active span (4 B, in the
+///                                                             key's tail padding), latest intern time
+///                                                             (8 B) by id; Int64.min = free id
+///
+/// Times are event time (block timestamps, seconds). The last-active time is the latest `now` an intern
+/// brought (a row older than the account's latest activity does not move it back); the first-active time
+/// is the time of the insert, kept as the span up to the last-active time (saturating at 2³² − 1 s,
+/// ≈ 136 years, far beyond any chain's history).
 ///
 /// When a new key arrives and `capacity` ids are live, the oldest ⅛ by (lastActive, id) are evicted in
 /// one pass (deterministic), their ids go to a free list (reused lowest first) and the slot array is
@@ -23,7 +30,15 @@ import CProcessor
 public struct AccountTable: ~Copyable, Sendable {
     struct Entry {
         var key: AccountKey
+        /// Seconds from the first to the last activity (saturating).
+        var activeSpan: UInt32 = 0
         var lastActive: Int64
+    }
+
+    /// An account's activity as the table knew it before an intern: first and latest active times.
+    struct Activity {
+        var first: Int64
+        var last: Int64
     }
 
     public let capacity: Int
@@ -96,24 +111,31 @@ public struct AccountTable: ~Copyable, Sendable {
     /// - Returns: the id and whether it is new (fresh or reused after an eviction: reset its state).
     @inline(__always)
     public mutating func intern(_ key: AccountKey, now: Int64, pinned: UInt32 = .max) -> (id: UInt32, isNew: Bool) {
-        intern(key, hash: key.mixedHash, now: now, pinned: pinned)
+        let (id, isNew, _) = intern(key, hash: key.mixedHash, now: now, pinned: pinned)
+        return (id, isNew)
     }
 
-    /// ``intern(_:now:pinned:)`` with the key's `mixedHash` already computed.
+    /// ``intern(_:now:pinned:)`` with the key's `mixedHash` already computed; also returns the account's
+    /// activity from before this call (a new account's is `now`, `now`).
     @inline(__always)
-    mutating func intern(_ key: AccountKey, hash: UInt64, now: Int64, pinned: UInt32) -> (id: UInt32, isNew: Bool) {
+    mutating func intern(_ key: AccountKey, hash: UInt64, now: Int64, pinned: UInt32) -> (id: UInt32, isNew: Bool, before: Activity) {
         var index = Int(truncatingIfNeeded: hash) & mask
         while true {
             let id = slots[index]
             if id == Self.empty { break }
             let entry = entries.pointer(Int(id))
             if entry.pointee.key == key {
-                entry.pointee.lastActive = now
-                return (id, false)
+                let last = entry.pointee.lastActive, span = entry.pointee.activeSpan
+                if now > last {
+                    entry.pointee.lastActive = now
+                    let grown = UInt64(span) &+ UInt64(bitPattern: now &- last)
+                    entry.pointee.activeSpan = grown > UInt64(UInt32.max) ? .max : UInt32(truncatingIfNeeded: grown)
+                }
+                return (id, false, Activity(first: last &- Int64(span), last: last))
             }
             index = (index + 1) & mask
         }
-        return (insert(key, now: now, pinned: pinned), true)
+        return (insert(key, now: now, pinned: pinned), true, Activity(first: now, last: now))
     }
 
     private mutating func insert(_ key: AccountKey, now: Int64, pinned: UInt32) -> UInt32 {
@@ -122,14 +144,14 @@ public struct AccountTable: ~Copyable, Sendable {
         let id: UInt32
         if let reused = freeIDs.popLast() {
             id = reused
-            entries[Int(id)] = Entry(key: key, lastActive: now)
+            entries[Int(id)] = Entry(key: key, activeSpan: 0, lastActive: now)
         } else {
             id = UInt32(entries.count)
             if entries.count == entries.capacity {
                 // Double, but never past the cap: a full table carries no slack.
                 entries.reserve(min(capacity, max(1_024, 2 * entries.count)))
             }
-            entries.append(Entry(key: key, lastActive: now))
+            entries.append(Entry(key: key, activeSpan: 0, lastActive: now))
         }
         place(id, key: key)
         count += 1

@@ -18,18 +18,19 @@ extension FeatureEngine {
     /// rescales counts and M2 alike). Mean and std are reported times w = c/(c + 10⁻⁴), c the decayed
     /// count, so they fade to 0 with the window instead of reporting stale moments.
     ///
-    /// Returns the decay factors it used, so ``update(_:side:sample:amount:now:decay:)`` can reuse them
-    /// while the state's `lastTime` is unchanged (same Δt, same factors).
+    /// `before` is the account's activity before this row (from its table entry): the time since its last
+    /// transaction and its age come from it. Returns the decay factors it used, which
+    /// ``update(_:side:sample:amount:decay:)`` applies.
     @inline(__always)
     @discardableResult
     mutating func gatherSide(
-        _ statePointer: UnsafeMutablePointer<AccountState>, side: Int, now: Int64, chunkRow: Int,
-        logs: UnsafeMutablePointer<Float>, moments: UnsafeMutablePointer<Float>
+        _ statePointer: UnsafeMutablePointer<AccountState>, side: Int, before: AccountTable.Activity, now: Int64,
+        chunkRow: Int, logs: UnsafeMutablePointer<Float>, moments: UnsafeMutablePointer<Float>
     ) -> SIMD4<Float> {
-        // Fields are read through the pointer: a `let` copy of the whole 144-byte state cost ~28
-        // instructions per side.
+        // Fields are read through the pointer: a `let` copy of the whole state cost ~28 instructions
+        // per side.
         let state = statePointer
-        let elapsed = Float(max(0, now &- state.pointee.lastTime))
+        let elapsed = Float(max(0, now &- before.last))
         let decay = _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
         let count = side == 0 ? state.pointee.count.0 : state.pointee.count.1
         let decayed = count * decay
@@ -52,7 +53,7 @@ extension FeatureEngine {
             of: SIMD4(elapsed, flows[0], flows[1], accounts.distinct(sum: state.pointee.hyperLogLogSum, zeros: state.pointee.hyperLogLogZeros)),
             toByteOffset: _ChunkMath.since &* float, as: SIMD4<Float>.self
         )
-        logs[_ChunkMath.age &+ side] = Float(max(0, now &- state.pointee.firstSeen))
+        logs[_ChunkMath.age &+ side] = Float(max(0, now &- before.first))
         return decay
     }
 
@@ -105,18 +106,16 @@ extension FeatureEngine {
         min(50, max(-50, (x - mean) / max(std, 0.05)))
     }
 
-    /// Decays all of `state` to `now`, then adds sample `x` (log1p ETH) to `side` and `amount` (ETH) to its flow.
+    /// Decays all of `state` by `decay` (`nil`: no time passed since its last transaction), then adds
+    /// sample `x` (log1p ETH) to `side` and `amount` (ETH) to its flow.
     ///
-    /// - Parameter decay: the factors ``gatherSide(_:side:now:chunkRow:logs:moments:)`` returned for this same
-    ///   `state.lastTime` and `now`, or `nil` to compute them.
+    /// - Parameter decay: the factors ``gatherSide(_:side:before:now:chunkRow:logs:moments:)`` returned for
+    ///   this state in this row.
     /// Works on the state in place through `state`: an `inout AccountState` argument made the optimiser
-    /// copy all 144 bytes out and back with two `memcpy` calls per side.
+    /// copy the whole state out and back with two `memcpy` calls per side.
     @inline(__always)
-    mutating func update(_ state: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, amount: Float, now: Int64, decay known: SIMD4<Float>? = nil) {
-        let lastTime = state.pointee.lastTime
-        let elapsed = Float(max(0, now &- lastTime))
-        if elapsed > 0 {
-            let decay = known ?? _FeatureKernels.decayFactors(elapsed: elapsed, inverseHalfLives: inverseHalfLives)
+    mutating func update(_ state: UnsafeMutablePointer<AccountState>, side: Int, sample x: Float, amount: Float, decay: SIMD4<Float>?) {
+        if let decay {
             state.pointee.count.0 *= decay
             state.pointee.count.1 *= decay
             state.pointee.m2.0 *= decay
@@ -134,7 +133,6 @@ extension FeatureEngine {
             state.pointee.flows[0] += max(amount, 0)
             state.pointee.receivedCount &+= state.pointee.receivedCount == .max ? 0 : 1
         }
-        state.pointee.lastTime = max(lastTime, now)
     }
 
     @inline(__always)

@@ -158,24 +158,23 @@ public struct FeatureEngine: ~Copyable, Sendable {
         bursts.advance(to: block)
 
         let hashes = chunkHashes[row % (2 * Self.chunkRows)]
-        let fromID = intern(fromKey, hash: hashes.from, now: now, pinned: .max)
-        let toID = hasTo ? intern(toKey, hash: hashes.to, now: now, pinned: fromID) : UInt32.max
+        let (fromID, fromBefore) = intern(fromKey, hash: hashes.from, now: now, pinned: .max)
+        var (toID, toBefore) = hasTo ? intern(toKey, hash: hashes.to, now: now, pinned: fromID) : (UInt32.max, fromBefore)
+        // A self-transfer's second intern saw the first one's update; both sides see the account as it was.
+        let isSelfTransfer = toID == fromID
+        if isSelfTransfer { toBefore = fromBefore }
 
         let x = chunkMath.amountLog(chunkRow)
         let logs = chunkMath.logs(chunkRow), moments = chunkMath.moments(chunkRow)
         let base = row &* layout.dimensions
         // Each account's state is read in place (no copy) before any of it is updated below.
         let fromState = accounts.states.pointer(Int(fromID))
-        let fromDecay = gatherSide(fromState, side: 0, now: now, chunkRow: chunkRow, logs: logs, moments: moments)
-        // The receiver's decay factors are reused in its update unless the sender's update moved
-        // its lastTime (a self-transfer).
+        let fromDecay = gatherSide(fromState, side: 0, before: fromBefore, now: now, chunkRow: chunkRow, logs: logs, moments: moments)
         var toDecay = SIMD4<Float>(repeating: 1)
-        var toLastTime = Int64.min
         // Stable for the whole row: the columns grow only when an account is interned.
         let toState = hasTo ? accounts.states.pointer(Int(toID)) : nil
         if let toState {
-            toLastTime = toState.pointee.lastTime
-            toDecay = gatherSide(toState, side: 1, now: now, chunkRow: chunkRow, logs: logs, moments: moments)
+            toDecay = gatherSide(toState, side: 1, before: toBefore, now: now, chunkRow: chunkRow, logs: logs, moments: moments)
         } else {
             // A contract creation has no receiver: its receiver-side features are 0.
             gatherNoReceiver(chunkRow: chunkRow, logs: logs, moments: moments)
@@ -206,11 +205,13 @@ public struct FeatureEngine: ~Copyable, Sendable {
 
         // State updates, after every feature of the row is written. The receiver is updated after the
         // sender, so a self-transfer sees its own send.
+        // The state decays by the factors its gather used, when time moved since its last transaction; a
+        // self-transfer's receiver side is then already at `now` (the sender side decayed it).
         let sample = Float(amount)
-        update(fromState, side: 0, sample: x, amount: sample, now: now, decay: fromDecay)
+        update(fromState, side: 0, sample: x, amount: sample, decay: now > fromBefore.last ? fromDecay : nil)
         if let toState {
             insertCounterparty(hashes.to, into: fromID, state: fromState)
-            update(toState, side: 1, sample: x, amount: sample, now: now, decay: toState.pointee.lastTime == toLastTime ? toDecay : nil)
+            update(toState, side: 1, sample: x, amount: sample, decay: !isSelfTransfer && now > toBefore.last ? toDecay : nil)
             insertCounterparty(hashes.from, into: toID, state: toState)
             Self.recordReceived(toState, amount: sample, block: block)
         }
@@ -253,11 +254,14 @@ public struct FeatureEngine: ~Copyable, Sendable {
         }
     }
 
+    /// The account's id and its activity before this row, with fresh state when the id is new.
     @inline(__always)
-    private mutating func intern(_ key: AccountKey, hash: UInt64, now: Int64, pinned: UInt32) -> UInt32 {
-        let (id, isNew) = table.intern(key, hash: hash, now: now, pinned: pinned)
-        if isNew { accounts.reset(id, now: now) }
-        return id
+    private mutating func intern(
+        _ key: AccountKey, hash: UInt64, now: Int64, pinned: UInt32
+    ) -> (id: UInt32, before: AccountTable.Activity) {
+        let (id, isNew, before) = table.intern(key, hash: hash, now: now, pinned: pinned)
+        if isNew { accounts.reset(id) }
+        return (id, before)
     }
 
     /// The decayed mean gas price of earlier transactions as log1p's input (max(mean, 0) as `Float`), or

@@ -8,7 +8,7 @@ import Darwin
 /// registers and sketch counters.
 ///
 /// The engine reads and writes two accounts' state per row. Through `[AccountState]` each access paid a
-/// uniqueness check, a bounds check and a 144-byte copy out and back (a `memcpy` call each way); here a
+/// uniqueness check, a bounds check and a whole-state copy out and back (a `memcpy` call each way); here a
 /// row gets a pointer to the element and updates only the fields it changes. Indices are checked in
 /// debug builds. `~Copyable`: the column owns its memory, freed in `deinit`, and can never be shared.
 ///
