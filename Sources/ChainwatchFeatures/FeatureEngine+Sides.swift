@@ -144,14 +144,16 @@ extension FeatureEngine {
         m2 += delta * delta * w
     }
 
-    /// Adds a counterparty to the account's HyperLogLog and updates its Σ 2^−r and zero count when a
-    /// register grew (2^−new − 2^−old is exact, so is the sum while ranks differ by < 24).
+    /// Adds a counterparty to the account's HyperLogLog and updates its Σ 2^−r and zero count (2^−new −
+    /// 2^−old is exact, so is the sum while ranks differ by < 24; it is exactly 0 when the register did not
+    /// grow). Branch-free, like ``HyperLogLog/raise(_:block:count:)``: a rank is at least 1, so a register
+    /// that was zero always grows.
     @inline(__always)
     mutating func insertCounterparty(_ hash: UInt64, into account: UInt32, state: UnsafeMutablePointer<AccountState>) {
         let m = accounts.registerCount
-        guard let (old, new) = HyperLogLog.raise(hash, block: accounts.registers.pointer(Int(account) * m), count: m) else { return }
+        let (old, new) = HyperLogLog.raise(hash, block: accounts.registers.pointer(Int(account) * m), count: m)
         state.pointee.hyperLogLogSum += HyperLogLog.power(new) - HyperLogLog.power(old)
-        if old == 0 { state.pointee.hyperLogLogZeros -= 1 }
+        state.pointee.hyperLogLogZeros &-= old == 0 ? 1 : 0
     }
 
     /// Remembers a received amount (ETH) for the pass-through feature; keeps the last two.

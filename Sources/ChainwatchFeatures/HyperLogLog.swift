@@ -29,14 +29,21 @@ public struct HyperLogLog: Sendable, Equatable {
     @discardableResult
     public static func insert(_ hash: UInt64, into registers: inout [UInt8], at base: Int, count: Int) -> Bool {
         precondition(base >= 0 && base + count <= registers.count, "register block out of range")
-        return registers.withUnsafeMutableBufferPointer { raise(hash, block: $0.baseAddress! + base, count: count) != nil }
+        return registers.withUnsafeMutableBufferPointer {
+            let (old, new) = raise(hash, block: $0.baseAddress! + base, count: count)
+            return new != old
+        }
     }
 
-    /// Like ``insert(_:into:at:count:)`` on the `count` registers at `block`, returning the grown register's
-    /// old and new rank (or `nil`), so a caller can keep Σ 2^−r and the zero count up to date instead of
-    /// rescanning the block.
+    /// Like ``insert(_:into:at:count:)`` on the `count` registers at `block`, returning the chosen
+    /// register's rank before and after (equal when it did not grow), so a caller can keep Σ 2^−r and the
+    /// zero count up to date instead of rescanning the block.
+    ///
+    /// Branch-free: the register is always written (with the larger rank). Whether a register grows is
+    /// close to a coin toss per insert; as a branch it was mispredicted often enough to cost the feature
+    /// engine ≈ 5 % of its time.
     @inline(__always)
-    static func raise(_ hash: UInt64, block: UnsafeMutablePointer<UInt8>, count: Int) -> (old: UInt8, new: UInt8)? {
+    static func raise(_ hash: UInt64, block: UnsafeMutablePointer<UInt8>, count: Int) -> (old: UInt8, new: UInt8) {
         // A second finaliser so the register choice is independent of hash-table and sketch slots.
         var h = hash ^ 0x5851_f42d_4c95_7f2d
         h ^= h >> 33; h = h &* 0xff51_afd7_ed55_8ccd; h ^= h >> 33
@@ -45,9 +52,9 @@ public struct HyperLogLog: Sendable, Equatable {
         let rest = (h << UInt64(bits)) | (1 << UInt64(bits - 1)) // guard bit bounds the rank
         let rank = UInt8(rest.leadingZeroBitCount + 1)
         let old = block[index]
-        guard old < rank else { return nil }
-        block[index] = rank
-        return (old, rank)
+        let new = Swift.max(old, rank)
+        block[index] = new
+        return (old, new)
     }
 
     /// 2^−r, exact (the float bit pattern (127 − r) << 23; ranks are at most 65).
@@ -88,8 +95,14 @@ public struct HyperLogLog: Sendable, Equatable {
     @inline(__always)
     static func estimate(sum: Double, zeros: Int, count: Int, alphaMM: Double, linearCounting: (Int) -> Double) -> Double {
         let raw = alphaMM / sum
-        if raw <= 2.5 * Double(count), zeros > 0 { return linearCounting(zeros) }
-        return raw
+        return usesLinearCounting(raw: raw, zeros: zeros, count: count) ? linearCounting(zeros) : raw
+    }
+
+    /// Whether the small-range correction replaces the raw estimate `raw` of a `count`-register sketch
+    /// with `zeros` zero registers.
+    @inline(__always)
+    static func usesLinearCounting(raw: Double, zeros: Int, count: Int) -> Bool {
+        (raw <= 2.5 * Double(count)) && zeros > 0
     }
 }
 
