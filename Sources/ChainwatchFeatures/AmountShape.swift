@@ -65,8 +65,35 @@ enum AmountShape {
     }
 
     /// 1 when `amount` (ETH) is in [(1 − band)·10^k, 10^k) for some k ≥ 0 (just under 1, 10, 100, … ETH), else 0.
+    ///
+    /// The threshold is the smallest power of ten above `amount` (1 below 1 ETH). Below 10²³ it comes from
+    /// the amount's binary exponent and one comparison, without branches: amounts of every size arrive in
+    /// no order, and a loop over the powers mispredicted its exit on most rows. ``plainBelowRoundThreshold(_:band:)``
+    /// is the definition (used above 10²³, and by the tests as the reference).
     @inline(__always)
     static func belowRoundThreshold(_ amount: Double, band: Double) -> Float {
+        // Not taken for any real amount (also takes NaN and ∞).
+        guard amount < 1e23 else { return plainBelowRoundThreshold(amount, band: band) }
+        // 2^e ≤ |amount| < 2^(e+1) puts log10 |amount| in [t, t + 1] with t = ⌊e·log10 2⌋ (1233/4096 is
+        // log10 2 closely enough for |e| ≤ 1000); so for amount ≥ 1 the count of powers 10^j ≤ amount
+        // (j ≥ 0) is t + 1, plus one if 10^(t+1) ≤ amount. Below 1 (e ≤ −1) the count comes out 0.
+        // Negative amounts (never flagged) may have any exponent: e is clamped to the table.
+        let e = min(max(Int((amount.bitPattern >> 52) & 0x7ff) - 1023, -1), 76)
+        let lower = (e &* 1233) >> 12 &+ 1
+        let count = lower &+ (amount >= powersOfTen[lower] ? 1 : 0)
+        return amount >= (1 - band) * powersOfTen[count] ? 1 : 0
+    }
+
+    /// 10⁰ … 10²⁴ as the loop in ``plainBelowRoundThreshold(_:band:)`` computes them (exact up to 10²², and
+    /// 10²³ is the correctly rounded product 10²² · 10).
+    private static let powersOfTen: [Double] = {
+        var powers = [1.0]
+        while powers.count < 25 { powers.append(powers.last! * 10) }
+        return powers
+    }()
+
+    /// The plain definition of ``belowRoundThreshold(_:band:)``: multiply up to the first power of ten above.
+    static func plainBelowRoundThreshold(_ amount: Double, band: Double) -> Float {
         guard amount >= 1 - band, amount.isFinite else { return 0 }
         var power = 1.0
         while power <= amount { power *= 10 }

@@ -163,7 +163,9 @@ struct BurstChannels: ~Copyable {
         _ positions: UnsafePointer<Int32>, lanes: SIMD4<Float>, weights: SIMD4<Float>
     ) -> (current: SIMD4<Float>, total: SIMD4<Float>) {
         let c = UnsafeMutableRawPointer(counters.pointer(0))
-        let positive = weights.replacing(with: 0, where: .!(weights .> 0))
+        // Bitwise, so the compiler keeps it a mask and not a branch per lane (zero amounts are common).
+        let keep = SIMD4<UInt32>(repeating: 0).replacing(with: .max, where: weights .> 0)
+        let positive = unsafeBitCast(unsafeBitCast(weights, to: SIMD4<UInt32>.self) & keep, to: SIMD4<Float>.self)
         let scales = SIMD4(currentScale, totalScale, currentScale, totalScale)
         let inverse = SIMD4(inverseScales.x, inverseScales.y, inverseScales.x, inverseScales.y)
         /// Channels `k`, `k + 1`: (current, total) of each, minimum over the rows, before the add.

@@ -93,6 +93,34 @@ struct KernelTests {
         #expect(wide.map(\.bitPattern) == baseline.map(\.bitPattern))
     }
 
+    @Test func belowRoundThresholdMatchesItsDefinition() {
+        var amounts: [Double] = [0, -1, -9.6, -1e30, -1e300, .nan, .infinity, -.infinity, 1e23, 1e24, 9.99e22, 1e22, .leastNonzeroMagnitude]
+        for k in 0 ... 24 {
+            let power = (0 ..< k).reduce(1.0) { value, _ in value * 10 }
+            for factor in [0.94, 0.949999, 0.95, 0.950001, 0.96, 0.999999, 1, 1.000001, 9.5, 9.6] {
+                amounts.append(power * factor)
+            }
+            amounts.append(power.nextDown)
+            amounts.append(power.nextUp)
+            amounts.append((0.95 * power).nextDown)
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0 ..< 20_000 {
+            amounts.append(Double(sign: .plus, exponent: Int.random(in: -40 ... 90, using: &generator), significand: Double.random(in: 1 ..< 2, using: &generator)))
+        }
+        var flagged = 0
+        for band in [0.05, 0.01, 0.5] {
+            for amount in amounts {
+                let fast = AmountShape.belowRoundThreshold(amount, band: band)
+                #expect(fast == AmountShape.plainBelowRoundThreshold(amount, band: band), "amount \(amount) band \(band)")
+                flagged += fast == 1 ? 1 : 0
+            }
+        }
+        #expect(AmountShape.belowRoundThreshold(9.6, band: 0.05) == 1 && AmountShape.belowRoundThreshold(10, band: 0.05) == 0)
+        #expect(AmountShape.belowRoundThreshold(0.97, band: 0.05) == 1 && AmountShape.belowRoundThreshold(0.9, band: 0.05) == 0)
+        #expect(flagged > 100)
+    }
+
     @Test func roundnessMatchesScalarForEveryLength() {
         var rng = SeededGenerator(seed: 9)
         let alphabet = Array("0000000123456789".utf8) + [UInt8(ascii: "x"), UInt8(ascii: "/"), UInt8(ascii: ":")]
