@@ -83,9 +83,10 @@ struct AccountColumns: ~Copyable {
         let state = UnsafeRawPointer(states.pointer(index))
         cw_prefetch(state)
         cw_prefetch(state + (MemoryLayout<AccountState>.size - 1))
-        let registers = UnsafeRawPointer(self.registers.pointer(index * registerCount))
+        // A block of ≤ 64 registers is one line when the column is line-aligned (a reserved column is).
+        let registers = UnsafeRawPointer(self.registers.pointer(index &* registerCount))
         cw_prefetch(registers)
-        cw_prefetch(registers + (registerCount - 1))
+        if Int(bitPattern: registers) & 63 &+ registerCount > 64 { cw_prefetch(registers + (registerCount &- 1)) }
     }
 
     /// Gives `id` empty state (a fresh account, or an id reused after eviction).
