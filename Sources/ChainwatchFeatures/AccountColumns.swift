@@ -45,7 +45,7 @@ struct AccountColumns: ~Copyable {
     var states: _Column<AccountState>
     var registers: _Column<UInt8>
     let registerCount: Int
-    /// The account cap: arrays grow by doubling but never past it, so a full table has no slack.
+    /// The account cap: arrays grow (see `_Column.grownCapacity`) but never past it, so a full table has no slack.
     let maxAccounts: Int
     /// α·m² of the HyperLogLog estimate, and its linear-counting value m·ln(m / z) for every zero
     /// count z (index 0 unused): the same `Double` expressions as ``HyperLogLog/estimate(_:at:count:)``,
@@ -94,7 +94,7 @@ struct AccountColumns: ~Copyable {
         let index = Int(id)
         if index == states.count {
             if states.count == states.capacity {
-                let target = Swift.min(maxAccounts, Swift.max(1_024, 2 * states.count))
+                let target = states.grownCapacity(cap: maxAccounts)
                 states.reserve(target)
                 // Registers are zero for the whole new capacity at once (written for a moving column,
                 // untouched zero pages for a reserved one), so a fresh id finds its block already empty.

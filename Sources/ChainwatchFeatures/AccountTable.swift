@@ -148,8 +148,8 @@ public struct AccountTable: ~Copyable, Sendable {
         } else {
             id = UInt32(entries.count)
             if entries.count == entries.capacity {
-                // Double, but never past the cap: a full table carries no slack.
-                entries.reserve(min(capacity, max(1_024, 2 * entries.count)))
+                // Never past the cap: a full table carries no slack.
+                entries.reserve(entries.grownCapacity(cap: capacity))
             }
             entries.append(Entry(key: key, activeSpan: 0, lastActive: now))
         }

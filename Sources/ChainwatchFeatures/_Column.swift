@@ -98,6 +98,17 @@ struct _Column<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable {
         capacity = newCapacity
     }
 
+    /// Whether the column grows inside address space reserved up front (Linux, with a `limit`).
+    var isReserved: Bool { mapping != nil }
+
+    /// The capacity a full column grows to, at most `cap`. A reserved column grows by a thirty-second, since
+    /// growing it moves nothing: little capacity sits unused on its books (memory is reported from the
+    /// capacity). A moving column doubles, so its copies add up to at most its final size.
+    func grownCapacity(cap: Int, minimum: Int = 1_024) -> Int {
+        let step = isReserved ? Swift.max(minimum, capacity / 32) : Swift.max(minimum, capacity)
+        return Swift.min(cap, capacity + step)
+    }
+
     /// Appends `value`, doubling the allocation when full (a column with a limit grows at most to it).
     mutating func append(_ value: Element) {
         if count == capacity { reserve(Swift.min(Swift.max(16, 2 * capacity), Swift.max(limit, count + 1))) }

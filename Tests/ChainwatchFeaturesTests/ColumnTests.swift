@@ -33,6 +33,25 @@ struct ColumnTests {
         }
     }
 
+    /// A reserved column's capacity follows its count closely (steps of 1/32); a moving one doubles.
+    @Test func growthStepsFollowTheMemoryPath() {
+        var moving = _Column<UInt32>()
+        moving.reserve(4_096)
+        let movingIsReserved = moving.isReserved
+        let movingSteps = (moving.grownCapacity(cap: 1 << 20), moving.grownCapacity(cap: 5_000))
+        #expect(!movingIsReserved && movingSteps == (8_192, 5_000))
+        var reserved = _Column<UInt32>(limit: 4 << 20)
+        let isReserved = reserved.isReserved
+        #if os(Linux)
+        #expect(isReserved)
+        #endif
+        guard isReserved else { return }
+        let firstStep = reserved.grownCapacity(cap: 4 << 20)
+        reserved.reserve(1 << 20)
+        let steps = (reserved.grownCapacity(cap: 4 << 20), reserved.grownCapacity(cap: 1 << 20))
+        #expect(firstStep == 1_024 && steps == ((1 << 20) + (1 << 15), 1 << 20))
+    }
+
     @Test func reservedColumnGrowsInPlace() {
         let limit = 3 << 20
         var reserved = _Column<UInt32>(limit: limit)
