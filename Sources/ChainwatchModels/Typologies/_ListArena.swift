@@ -19,7 +19,10 @@ struct _ListArena<Element: Sendable>: Sendable {
 
         var isEmpty: Bool { count == 0 }
 
-        fileprivate var mask: UInt32 { sizeClass == Self.noBlock ? 0 : (1 << UInt32(sizeClass)) - 1 }
+        /// Block capacity − 1 (0 without a block). Always inlined: every element access computes it, and an
+        /// out-of-line getter (the optimiser merges the per-element-type copies into one call) costs a call.
+        @inline(__always)
+        fileprivate var mask: UInt32 { sizeClass == Self.noBlock ? 0 : (1 &<< UInt32(sizeClass)) &- 1 }
         fileprivate mutating func setCount(_ value: UInt32) { count = value }
     }
 
