@@ -149,24 +149,24 @@ public struct BurstDetector: Detector, Sendable {
 
     private func alert(batch: TxBatch, row: Int, state: Sender, baseline: Double) -> Alert {
         let window = max(1, configuration.windowBlocks)
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter()
         reasons.add("pattern", "sender emitted far more transactions in a few blocks than its history")
-        reasons.add("sender", batch.from[row]._hex)
+        reasons.add("sender", address: batch.from[row])
         reasons.add("window_count", state.windowCount)
         reasons.add("usual_count_per_window", baseline)
         reasons.add("ratio", Double(state.windowCount) / baseline)
         reasons.add("from_block", batch.blockNumber[row] - window + 1)
         reasons.add("to_block", batch.blockNumber[row])
         let blocks = (0 ..< Int(state.blocks.count)).map { lists.element($0, of: state.blocks) }
-        reasons.add("blocks", rawJSON: _Evidence.array(blocks.map { String($0.block) }))
-        reasons.add("counts_per_block", rawJSON: _Evidence.array(blocks.map { String($0.count) }))
-        var parameters = JSONObjectWriter()
-        parameters.add("min_count", configuration.minCount)
-        parameters.add("window_blocks", window)
-        parameters.add("min_ratio", configuration.minRatio)
-        parameters.add("min_baseline", configuration.minBaseline)
-        parameters.add("half_life_blocks", configuration.halfLifeBlocks)
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addArray("blocks", blocks) { $0.appendInteger($1.block) }
+        reasons.addArray("counts_per_block", blocks) { $0.appendInteger(Int64($1.count)) }
+        reasons.addObject("parameters") { parameters in
+            parameters.add("min_count", configuration.minCount)
+            parameters.add("window_blocks", window)
+            parameters.add("min_ratio", configuration.minRatio)
+            parameters.add("min_baseline", configuration.minBaseline)
+            parameters.add("half_life_blocks", configuration.halfLifeBlocks)
+        }
         return Alert(
             batch: batch, row: row, detector: name, typology: name, score: Double(state.windowCount) / baseline,
             reasons: reasons.finished()

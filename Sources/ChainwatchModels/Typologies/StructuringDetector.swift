@@ -67,25 +67,22 @@ public struct StructuringDetector: Detector, Sendable {
 
     private func alert(batch: TxBatch, row: Int, evidence: _FanCounter.Evidence) -> Alert {
         let shown = evidence.shown
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter(capacity: 3_072)
         reasons.add("pattern", "repeated transfers just below round amounts")
-        reasons.add("sender", batch.from[row]._hex)
+        reasons.add("sender", address: batch.from[row])
         reasons.add("transfers", evidence.count)
         reasons.add("total_amount_eth", evidence.totalAmount)
-        reasons.add("window", rawJSON: _Evidence.window(from: evidence.firstTime ?? 0, to: batch.blockTime[row]))
-        reasons.add("hashes", rawJSON: _Evidence.hashes(of: shown))
-        reasons.add("receivers", rawJSON: _Evidence.addresses(shown.map(\.to)))
-        reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
-        reasons.add(
-            "thresholds_eth",
-            rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number(threshold(justAbove: $0.amount) ?? 0) })
-        )
-        var parameters = JSONObjectWriter()
-        parameters.add("min_transfers", configuration.minTransfers)
-        parameters.add("window_s", configuration.windowSeconds)
-        parameters.add("below_fraction", configuration.belowFraction)
-        parameters.add("thresholds_eth", rawJSON: JSONObjectWriter.array(configuration.thresholds.map(JSONObjectWriter.number)))
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addWindow(from: evidence.firstTime ?? 0, to: batch.blockTime[row])
+        reasons.addArray("hashes", shown) { $0.appendHash($1) }
+        reasons.addArray("receivers", shown) { $0.appendAddress($1.to) }
+        reasons.addArray("amounts_eth", shown) { $0.appendNumber($1.amount) }
+        reasons.addArray("thresholds_eth", shown) { $0.appendNumber(threshold(justAbove: $1.amount) ?? 0) }
+        reasons.addObject("parameters") { parameters in
+            parameters.add("min_transfers", configuration.minTransfers)
+            parameters.add("window_s", configuration.windowSeconds)
+            parameters.add("below_fraction", configuration.belowFraction)
+            parameters.addArray("thresholds_eth", configuration.thresholds, keepingLast: .max) { $0.appendNumber($1) }
+        }
         return Alert(batch: batch, row: row, detector: name, typology: name, score: Double(evidence.count), reasons: reasons.finished())
     }
 }

@@ -9,21 +9,21 @@ enum _FanAlert {
     ) -> Alert {
         let shown = evidence.shown
         let hub = hubRole == "sender" ? batch.from[row] : batch.to[row]
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter(capacity: 2_560)
         reasons.add("pattern", pattern)
-        reasons.add(hubRole, hub._hex)
+        reasons.add(hubRole, address: hub)
         reasons.add("counterparties", evidence.count)
         reasons.add("total_amount_eth", evidence.totalAmount)
-        reasons.add("window", rawJSON: _Evidence.window(from: evidence.firstTime ?? 0, to: batch.blockTime[row]))
-        reasons.add("counterparty_addresses", rawJSON: _Evidence.addresses(shown.map(counterparty)))
-        reasons.add("hashes", rawJSON: _Evidence.hashes(of: shown))
-        reasons.add("amounts_eth", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
-        var parameters = JSONObjectWriter()
-        parameters.add("min_counterparties", minCounterparties)
-        parameters.add("window_s", windowSeconds)
-        if let noveltySeconds { parameters.add("novelty_s", noveltySeconds) }
-        for (key, value) in extra { parameters.add(key, value) }
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addWindow(from: evidence.firstTime ?? 0, to: batch.blockTime[row])
+        reasons.addArray("counterparty_addresses", shown) { $0.appendAddress(counterparty($1)) }
+        reasons.addArray("hashes", shown) { $0.appendHash($1) }
+        reasons.addArray("amounts_eth", shown) { $0.appendNumber($1.amount) }
+        reasons.addObject("parameters") { parameters in
+            parameters.add("min_counterparties", minCounterparties)
+            parameters.add("window_s", windowSeconds)
+            if let noveltySeconds { parameters.add("novelty_s", noveltySeconds) }
+            for (key, value) in extra { parameters.add(key, value) }
+        }
         return Alert(
             batch: batch, row: row, detector: detector, typology: detector, score: Double(evidence.count),
             reasons: reasons.finished()

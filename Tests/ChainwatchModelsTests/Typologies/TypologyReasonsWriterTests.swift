@@ -1,0 +1,81 @@
+import ChainwatchCore
+@testable import ChainwatchModels
+import Testing
+
+/// `_ReasonsWriter` must write exactly the text that `JSONObjectWriter` and the `_Evidence` arrays give for
+/// the same members, whatever the values.
+struct TypologyReasonsWriterTests {
+    static let texts = ["plain", "", "a\"b", "back\\slash", "nl\n", "\u{1}", "héllo ✓", String(repeating: "z", count: 90)]
+    static let numbers: [Double] = [
+        0, -0.0, 1, -3, 0.1, 1.0 / 3, 123_456.789, 1e-9, 6.02e23, -2.5e-5, 1e15, .nan, .infinity, -.infinity,
+    ]
+    static let integers: [Int64] = [0, 7, -42, .max, .min]
+
+    /// A batch whose transactions carry `hashes` (canonical, odd and escaped ones).
+    static func transactions(hashes: [String]) -> [_TxRef] {
+        var batch = TxBatch()
+        for (index, hash) in hashes.enumerated() {
+            var transaction = TypologyTest.batch([
+                Transfer(from: TypologyTest.address(index), to: TypologyTest.address(index + 50), amount: Double(index) / 7, block: 3)
+            ])[0]
+            transaction.hash = hash
+            batch.append(transaction)
+        }
+        return (0 ..< batch.count).map { _TxRef(batch: batch, row: $0) }
+    }
+
+    @Test func membersMatchJSONObjectWriter() {
+        for text in Self.texts {
+            var expected = JSONObjectWriter()
+            var written = _ReasonsWriter(capacity: 8)
+            expected.add(text, text)
+            written.add(text, text)
+            for (index, number) in Self.numbers.enumerated() {
+                expected.add("n\(index)", number)
+                written.add("n\(index)", number)
+            }
+            for (index, integer) in Self.integers.enumerated() {
+                expected.add("i\(index)", integer)
+                written.add("i\(index)", integer)
+            }
+            expected.add("count", 12)
+            written.add("count", 12)
+            let key = AccountKey(hashing: Array(text.utf8))
+            expected.add("address", key._hex)
+            written.add("address", address: key)
+            expected.add("window", rawJSON: _Evidence.window(from: -5, to: 1_700_000_000))
+            written.addWindow(from: -5, to: 1_700_000_000)
+            #expect(written.finished() == expected.finished())
+        }
+        #expect(_ReasonsWriter().finished() == JSONObjectWriter().finished())
+    }
+
+    @Test func arraysAndNestedObjectsMatchTheEvidenceText() {
+        let hashes = [TypologyTest.hash(1), TypologyTest.hash(2).uppercased()] + Self.texts + (3 ..< 30).map(TypologyTest.hash)
+        let refs = Self.transactions(hashes: hashes)
+        for count in [0, 1, 2, 9, 20, 21, refs.count] {
+            let shown = Array(refs.prefix(count))
+            var expected = JSONObjectWriter()
+            var written = _ReasonsWriter()
+            expected.add("hashes", rawJSON: _Evidence.hashes(of: shown))
+            written.addArray("hashes", shown) { $0.appendHash($1) }
+            expected.add("addresses", rawJSON: _Evidence.addresses(shown.map(\.from)))
+            written.addArray("addresses", shown) { $0.appendAddress($1.from) }
+            expected.add("amounts", rawJSON: _Evidence.array(shown.map { JSONObjectWriter.number($0.amount) }))
+            written.addArray("amounts", shown) { $0.appendNumber($1.amount) }
+            expected.add("blocks", rawJSON: _Evidence.array(shown.map { String($0.block) }))
+            written.addArray("blocks", shown) { $0.appendInteger($1.block) }
+            var parameters = JSONObjectWriter()
+            parameters.add("all", rawJSON: JSONObjectWriter.array(shown.map { JSONObjectWriter.number($0.amount) }))
+            parameters.add("name", "a\"b")
+            expected.add("parameters", rawJSON: parameters.finished())
+            written.addObject("parameters") { parameters in
+                parameters.addArray("all", shown, keepingLast: .max) { $0.appendNumber($1.amount) }
+                parameters.add("name", "a\"b")
+            }
+            expected.add("after", 1)
+            written.add("after", 1)
+            #expect(written.finished() == expected.finished())
+        }
+    }
+}
