@@ -98,7 +98,8 @@ public struct AddressPoisoningDetector: Detector, Sendable {
                     Self.suffix(real, digits) == Self.suffix(from, digits),
                     time - entry.time <= configuration.windowSeconds
                 else { continue }
-                alerts.append(alert(batch: batch, row: row, impersonated: real, real: refs[entry.ref]))
+                let transfer = refs[entry.ref, time: entry.time, accounts: (real, to)]
+                alerts.append(alert(batch: batch, row: row, impersonated: real, real: transfer))
                 break
             }
         } else {

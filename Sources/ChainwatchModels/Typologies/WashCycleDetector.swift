@@ -104,7 +104,7 @@ public struct WashCycleDetector: Detector, Sendable {
                 var entry = lists.element(hop.index, of: list)
                 entry.used = true
                 lists.set(hop.index, of: list, to: entry)
-                hops.append(refs[entry.ref])
+                hops.append(refs[entry.ref, time: entry.time, accounts: (entry.from, receivers.key(hop.slot))])
             }
             alerts.append(alert(batch: batch, row: row, hops: hops))
         }

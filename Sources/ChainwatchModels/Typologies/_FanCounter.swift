@@ -185,7 +185,9 @@ struct _FanCounter: Sendable {
 
     /// The transaction `entry` of hub `hub` counted.
     private func transaction(_ entry: Entry, hub: AccountKey) -> _TxRef {
-        if entry.irregular != Entry.regular { return irregular[entry.irregular] }
+        if entry.irregular != Entry.regular {
+            return irregular[entry.irregular, time: entry.time, accounts: (hub, entry.counterparty)]
+        }
         let (from, to) = hubIsSender ? (hub, entry.counterparty) : (entry.counterparty, hub)
         return _TxRef(hash: entry.hash, block: entry.block, time: entry.time, amount: entry.amount, from: from, to: to)
     }

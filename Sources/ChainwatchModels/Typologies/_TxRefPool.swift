@@ -6,19 +6,21 @@ import ChainwatchCore
 /// and frees the handle with the last.
 ///
 /// Detectors store a transaction for nearly every row but read one back only for an alert, so a stored
-/// transaction is a 104-byte record with a canonical hash as its 32 raw bytes (``_TxHash``), where a
-/// `_TxRef` would take 152 bytes. A hash that is not canonical keeps its whole `_TxRef` in a side table
-/// (empty for Ethereum input). Holder counts sit in their own dense array: releasing an old transaction then
-/// reads a few bytes likely in cache instead of its cold record, which is only written again (a store,
-/// which does not stall) when the handle is reused.
+/// transaction is a 56-byte record (one cache line to write, where a `_TxRef` takes 152 bytes): the hash as
+/// its 32 raw bytes (``_TxHash``), block, amount, and which of its two accounts paid. The accounts and the
+/// time are what every holder keeps anyway (a remembered counterparty and its owner, a transfer's sender
+/// and receiver), so the holder supplies them when reading back. A hash that is not canonical keeps its
+/// whole `_TxRef` in a side table (empty for Ethereum input). Holder counts sit in their own dense array:
+/// releasing an old transaction then reads a few bytes likely in cache instead of its cold record, which
+/// is only written again (a store, which does not stall) when the handle is reused.
 struct _TxRefPool: Sendable {
     private struct Record: Sendable {
         var hash: _TxHash
         var block: Int64
-        var time: Int64
         var amount: Double
-        var from: AccountKey
-        var to: AccountKey
+        /// The sender is the lesser of the two accounts (`from < to`), so a holder that knows both accounts
+        /// but not which one paid can still tell.
+        var lesserSent: Bool
     }
 
     private var records: [Record] = []
@@ -36,8 +38,8 @@ struct _TxRefPool: Sendable {
     mutating func store(batch: TxBatch, row: Int) -> UInt32 {
         let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
         let record = Record(
-            hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], time: batch.blockTime[row],
-            amount: batch.amount[row], from: batch.from[row], to: batch.to[row]
+            hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], amount: batch.amount[row],
+            lesserSent: batch.from[row] < batch.to[row]
         )
         let handle: UInt32
         if !freeHandles.isEmpty {
@@ -67,11 +69,13 @@ struct _TxRefPool: Sendable {
         if !irregular.isEmpty { irregular[handle] = nil }
     }
 
-    subscript(handle: UInt32) -> _TxRef {
+    /// The transaction `handle` holds, given its block time and its two accounts in either order (what the
+    /// holder kept of it).
+    subscript(handle: UInt32, time time: Int64, accounts accounts: (AccountKey, AccountKey)) -> _TxRef {
         if !irregular.isEmpty, let ref = irregular[handle] { return ref }
         let record = records[Int(handle)]
-        return _TxRef(
-            hash: record.hash, block: record.block, time: record.time, amount: record.amount, from: record.from, to: record.to
-        )
+        let (lesser, greater) = accounts.0 < accounts.1 ? accounts : (accounts.1, accounts.0)
+        let (from, to) = record.lesserSent ? (lesser, greater) : (greater, lesser)
+        return _TxRef(hash: record.hash, block: record.block, time: time, amount: record.amount, from: from, to: to)
     }
 }
