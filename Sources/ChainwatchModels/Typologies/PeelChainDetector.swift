@@ -40,7 +40,9 @@ public struct PeelChainDetector: Detector, Sendable {
 
     public let name = "peel_chain"
     public let configuration: Configuration
-    private var chains: [_AccountSlot: Chain] = [:]
+    /// Chains by the account they end at, kept in place (a chain is 170 bytes: a dictionary copied it in
+    /// and out at every lookup and update).
+    private var chains = _SlotTable<AccountKey, Chain>()
     private var sweeps: _SweepSchedule
 
     public init(configuration: Configuration = .init()) {
@@ -59,34 +61,40 @@ public struct PeelChainDetector: Detector, Sendable {
             let time = batch.blockTime[row], amount = batch.amount[row]
             if sweeps.isDue(at: time) { sweep(now: time) }
             var next = Chain(hops: 1, last: _TxRef(batch: batch, row: row))
-            if let chain = chains[_AccountSlot(from)], time - chain.last.time <= configuration.maxGapSeconds,
-                amount >= chain.last.amount * configuration.minRatio, amount <= chain.last.amount * configuration.maxRatio
-            {
-                chains[_AccountSlot(from)] = nil
+            if let slot = chains.find(from), extends(chains[slot].last.time, chains[slot].last.amount, amount: amount, time: time) {
+                let chain = chains[slot]
+                chains.remove(slot: slot)
                 next.hops = chain.hops + 1
                 next.earlier = chain.earlier
                 next.earlier.append(chain.last)
                 if next.earlier.count >= _Evidence.listCap { next.earlier.removeFirst() }
                 if next.hops >= configuration.minHops { alerts.append(alert(batch: batch, row: row, chain: next)) }
             }
-            if let existing = chains[_AccountSlot(to)], existing.hops > next.hops,
-                time - existing.last.time <= configuration.maxGapSeconds
-            {
-                continue
+            let (slot, isNew) = chains.findOrInsert(to, value: next)
+            if !isNew {
+                // A longer live chain already ending at `to` is kept.
+                if chains[slot].hops > next.hops, time - chains[slot].last.time <= configuration.maxGapSeconds { continue }
+                chains[slot] = next
             }
-            chains[_AccountSlot(to)] = next
             if chains.count > configuration.maxTracked { enforceCap(now: time) }
         }
     }
 
+    /// Whether a transfer of `amount` at `time` is the next hop after a last hop at `lastTime` of `lastAmount`.
+    @inline(__always)
+    private func extends(_ lastTime: Int64, _ lastAmount: Double, amount: Double, time: Int64) -> Bool {
+        time - lastTime <= configuration.maxGapSeconds && amount >= lastAmount * configuration.minRatio
+            && amount <= lastAmount * configuration.maxRatio
+    }
+
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.maxGapSeconds
-        _RecencyEviction.removeExpired(&chains) { $0.last.time < cutoff }
+        chains.remove(slots: _RecencyEviction.expiredSlots(chains) { $0.last.time < cutoff })
     }
 
     private mutating func enforceCap(now: Int64) {
         sweep(now: now)
-        _RecencyEviction.shrink(&chains, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.last.time }
+        chains.remove(slots: _RecencyEviction.doomedSlots(chains, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.last.time })
     }
 
     private func alert(batch: TxBatch, row: Int, chain: Chain) -> Alert {
