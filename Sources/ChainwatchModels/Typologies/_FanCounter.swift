@@ -70,7 +70,7 @@ struct _FanCounter: Sendable {
         )
     )
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
-    private var irregular = _TxRefPool()
+    private var irregular = _TxRefPool(singleHolder: true)
     /// Last transfer time of each `hub → counterparty` pair.
     private var seen = _SlotTable<_EdgeKey, Int64>()
     private var sweeps: _SweepSchedule

@@ -29,6 +29,11 @@ struct _TxRefPool: Sendable {
     private var freeHandles: [UInt32] = []
     /// The transactions whose hash is not canonical, by handle.
     private var irregular: [UInt32: _TxRef] = [:]
+    /// Every handle has one holder at most (no ``retain(_:)``): no counts are kept, and a release frees the
+    /// handle without reading a count (a cache miss on a random byte per release in a large pool).
+    let singleHolder: Bool
+
+    init(singleHolder: Bool = false) { self.singleHolder = singleHolder }
 
     /// Handles currently in use.
     var count: Int { records.count - freeHandles.count }
@@ -45,12 +50,12 @@ struct _TxRefPool: Sendable {
         if !freeHandles.isEmpty {
             handle = freeHandles.removeLast()
             records[Int(handle)] = record
-            holders[Int(handle)] = 1
+            if !singleHolder { holders[Int(handle)] = 1 }
         } else {
             precondition(records.count < Int(UInt32.max), "transaction pool is full")
             handle = UInt32(records.count)
             records.append(record)
-            holders.append(1)
+            if !singleHolder { holders.append(1) }
         }
         if hash == nil { irregular[handle] = _TxRef(batch: batch, row: row) }
         return handle
@@ -58,13 +63,18 @@ struct _TxRefPool: Sendable {
 
     /// Adds a holder to `handle` (at most 255 at a time: detectors keep a transaction in one or two places).
     @inline(__always)
-    mutating func retain(_ handle: UInt32) { holders[Int(handle)] += 1 }
+    mutating func retain(_ handle: UInt32) {
+        precondition(!singleHolder, "a single-holder pool has no second holders")
+        holders[Int(handle)] += 1
+    }
 
     /// Drops a holder of `handle`; after its last holder, it must not be used.
     @inline(__always)
     mutating func release(_ handle: UInt32) {
-        holders[Int(handle)] -= 1
-        guard holders[Int(handle)] == 0 else { return }
+        if !singleHolder {
+            holders[Int(handle)] -= 1
+            guard holders[Int(handle)] == 0 else { return }
+        }
         freeHandles.append(handle)
         if !irregular.isEmpty { irregular[handle] = nil }
     }

@@ -120,4 +120,22 @@ struct TypologyTxStorageTests {
         Self.expectSame(Self.readBack(pool, reused, batch: batch, row: 2), _TxRef(batch: batch, row: 2))
         #expect(pool.store(batch: batch, row: 0) == first && pool.count == 2)
     }
+
+    @Test func singleHolderPoolFreesOnRelease() {
+        let batch = Self.batch(hashes: [TypologyTest.hash(1), "irregular", TypologyTest.hash(3)])
+        var pool = _TxRefPool(singleHolder: true)
+        let first = pool.store(batch: batch, row: 0), irregular = pool.store(batch: batch, row: 1)
+        #expect(pool.count == 2)
+        Self.expectSame(Self.readBack(pool, irregular, batch: batch, row: 1), _TxRef(batch: batch, row: 1))
+        pool.release(irregular)
+        #expect(pool.count == 1)
+        // Freed at once, last freed first; the side table no longer answers for the reused handle.
+        let reused = pool.store(batch: batch, row: 2)
+        #expect(reused == irregular)
+        Self.expectSame(Self.readBack(pool, reused, batch: batch, row: 2), _TxRef(batch: batch, row: 2))
+        pool.release(first)
+        pool.release(reused)
+        #expect(pool.count == 0)
+        #expect(pool.store(batch: batch, row: 0) == reused && pool.store(batch: batch, row: 2) == first)
+    }
 }
