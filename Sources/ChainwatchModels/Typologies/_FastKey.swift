@@ -50,23 +50,13 @@ extension AccountKey {
 
     @inline(__always)
     private static func _writeHex(_ key: AccountKey, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
-        let digits: StaticString = "0123456789abcdef"
-        digits.withUTF8Buffer { digits in
-            buffer[start] = UInt8(ascii: "0")
-            buffer[start + 1] = UInt8(ascii: "x")
-            var index = start + 2
-            for shift in stride(from: 60, through: 0, by: -4) {
-                buffer[index] = digits[Int((key.high >> UInt64(shift)) & 0xf)]
-                index += 1
-            }
-            for shift in stride(from: 60, through: 0, by: -4) {
-                buffer[index] = digits[Int((key.middle >> UInt64(shift)) & 0xf)]
-                index += 1
-            }
-            for shift in stride(from: 28, through: 0, by: -4) {
-                buffer[index] = digits[Int((key.low >> UInt32(shift)) & 0xf)]
-                index += 1
-            }
-        }
+        buffer[start] = UInt8(ascii: "0")
+        buffer[start + 1] = UInt8(ascii: "x")
+        let raw = UnsafeMutableRawBufferPointer(buffer)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.high >> 32), into: raw, at: start + 2)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.high), into: raw, at: start + 10)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.middle >> 32), into: raw, at: start + 18)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.middle), into: raw, at: start + 26)
+        _HexDigits.write(key.low, into: raw, at: start + 34)
     }
 }

@@ -63,17 +63,17 @@ struct _TxHash: Sendable, Equatable {
     /// Writes the canonical text into the first ``textLength`` bytes of `buffer`.
     func write(into buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count >= Self.textLength)
-        let digits: StaticString = "0123456789abcdef"
         buffer[0] = UInt8(ascii: "0")
         buffer[1] = UInt8(ascii: "x")
-        var copy = words
-        withUnsafeBytes(of: &copy) { bytes in
-            digits.withUTF8Buffer { digits in
-                for (index, byte) in bytes.enumerated() {
-                    buffer[2 + 2 * index] = digits[Int(byte >> 4)]
-                    buffer[3 + 2 * index] = digits[Int(byte & 0xf)]
-                }
-            }
+        // Each word's bytes in memory order, four at a time with the first most significant, spell 8 digits.
+        func write(_ word: UInt64, at offset: Int) {
+            let bytes = UInt64(littleEndian: word)
+            _HexDigits.write(UInt32(truncatingIfNeeded: bytes).byteSwapped, into: buffer, at: offset)
+            _HexDigits.write(UInt32(truncatingIfNeeded: bytes >> 32).byteSwapped, into: buffer, at: offset + 8)
         }
+        write(words.0, at: 2)
+        write(words.1, at: 18)
+        write(words.2, at: 34)
+        write(words.3, at: 50)
     }
 }
