@@ -85,26 +85,39 @@ struct _ReasonsWriter {
     }
 
     /// `JSONObjectWriter.number(value)`.
-    mutating func appendNumber(_ value: Double) { bytes.append(contentsOf: JSONObjectWriter.number(value).utf8) }
+    mutating func appendNumber(_ value: Double) { appendText(JSONObjectWriter.number(value)) }
 
-    mutating func appendInteger(_ value: Int64) { bytes.append(contentsOf: String(value).utf8) }
+    mutating func appendInteger(_ value: Int64) { appendText(String(value)) }
 
     /// `"0x…"`, 40 lowercase hex digits.
     mutating func appendAddress(_ key: AccountKey) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: AccountKey._quotedHexLength))
-        bytes.withUnsafeMutableBufferPointer { AccountKey._writeQuotedHex(key, into: $0, at: start) }
+        appendWritten(capacity: AccountKey._quotedHexLength) { buffer in
+            AccountKey._writeQuotedHex(key, into: buffer, at: 0)
+            return AccountKey._quotedHexLength
+        }
     }
 
     /// The transaction's hash as a JSON string, as ``_Evidence/hashes(of:)`` writes it.
     mutating func appendHash(_ transaction: _TxRef) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: _TxRef.hashCapacity + 2))
-        let written = bytes.withUnsafeMutableBufferPointer {
-            transaction.writeQuotedHash(into: UnsafeMutableBufferPointer(rebasing: $0[start...]))
+        let written = appendWritten(capacity: _TxRef.hashCapacity + 2) { transaction.writeQuotedHash(into: $0) }
+        if !written { appendQuoted(transaction.hash) }
+    }
+
+    /// Appends a string's bytes in one copy (appending its `utf8` view goes byte by byte).
+    private mutating func appendText(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    /// Appends what `write` puts at the start of a scratch buffer of `capacity` bytes, or nothing when it
+    /// returns `nil`; `true` when it wrote.
+    @discardableResult
+    private mutating func appendWritten(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int?) -> Bool {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            guard let count = write(buffer) else { return false }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0 ..< count]))
+            return true
         }
-        bytes.removeLast(_TxRef.hashCapacity + 2 - (written ?? 0))
-        if written == nil { appendQuoted(transaction.hash) }
     }
 
     /// `JSONObjectWriter.quoted(string)`: the bytes between quotes when nothing needs escaping.
