@@ -31,7 +31,12 @@ public struct PassThroughDetector: Detector, Sendable {
 
     public let name = "pass_through"
     public let configuration: Configuration
-    private var pending: [_AccountSlot: [_TxRef]] = [:]
+    /// Each receiving account's pending incoming transfers, oldest first, in ``lists`` (no array of its own
+    /// per account, and no copy of the list at each lookup).
+    private var pending = _SlotTable<AccountKey, _ListArena<_TxRef>.List>()
+    private var lists = _ListArena<_TxRef>(
+        filler: _TxRef(hash: _TxHash(words: (0, 0, 0, 0)), block: 0, time: 0, amount: 0, from: .none, to: .none)
+    )
     private var sweeps: _SweepSchedule
 
     public init(configuration: Configuration = .init()) {
@@ -51,27 +56,34 @@ public struct PassThroughDetector: Detector, Sendable {
             guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
             let block = batch.blockNumber[row]
             if sweeps.isDue(at: block) { sweep(now: block) }
-            if var incoming = pending[_AccountSlot(from)], let match = bestMatch(in: incoming, amount: amount, block: block) {
-                let received = incoming.remove(at: match)
-                pending[_AccountSlot(from)] = incoming.isEmpty ? nil : incoming
+            if let slot = pending.find(from), let match = bestMatch(in: pending[slot], amount: amount, block: block) {
+                let received = lists.element(match, of: pending[slot])
+                lists.remove(at: match, from: &pending[slot])
+                if pending[slot].isEmpty { remove([slot]) }
                 alerts.append(alert(batch: batch, row: row, received: received))
             }
             guard amount >= configuration.minAmount else { continue }
-            Self.append(_TxRef(batch: batch, row: row), to: &pending[_AccountSlot(to), default: []], keeping: configuration.maxPendingPerAccount)
+            let slot = pending.findOrInsert(to, value: _ListArena<_TxRef>.List()).slot
+            append(_TxRef(batch: batch, row: row), to: slot)
             if pending.count > configuration.maxTracked { enforceCap(now: block) }
         }
     }
 
-    /// Appends in place (one hash lookup), keeping the latest `limit` entries.
-    private static func append(_ ref: _TxRef, to list: inout [_TxRef], keeping limit: Int) {
-        list.append(ref)
-        if list.count > limit { list.removeFirst(list.count - limit) }
+    /// Appends to the account's list in place, keeping its latest `maxPendingPerAccount` entries (the account
+    /// stays tracked, with an empty list, when that is 0).
+    private mutating func append(_ ref: _TxRef, to slot: Int) {
+        let limit = configuration.maxPendingPerAccount
+        guard limit > 0 else { return lists.removeAll(from: &pending[slot]) }
+        if Int(pending[slot].count) >= limit { lists.removeFirst(Int(pending[slot].count) + 1 - limit, from: &pending[slot]) }
+        lists.append(ref, to: &pending[slot])
     }
 
-    private func bestMatch(in incoming: [_TxRef], amount: Double, block: Int64) -> Int? {
+    private func bestMatch(in incoming: _ListArena<_TxRef>.List, amount: Double, block: Int64) -> Int? {
         var best: Int?
         var bestError = Double.infinity
-        for (index, ref) in incoming.enumerated() where block - ref.block <= configuration.maxBlocks && block >= ref.block {
+        for index in 0 ..< Int(incoming.count) {
+            let ref = lists.element(index, of: incoming)
+            guard block - ref.block <= configuration.maxBlocks, block >= ref.block else { continue }
             let error = abs(amount - ref.amount)
             if error <= configuration.tolerance * ref.amount, error < bestError * ref.amount {
                 best = index
@@ -81,16 +93,29 @@ public struct PassThroughDetector: Detector, Sendable {
         return best
     }
 
+    /// Block of an account's latest pending transfer (`.min` with none), which sweeps and the cap go by.
+    private static func lastBlock(_ list: _ListArena<_TxRef>.List, in lists: _ListArena<_TxRef>) -> Int64 {
+        list.isEmpty ? .min : lists.element(Int(list.count) - 1, of: list).block
+    }
+
+    /// Drops the accounts in `slots` with their pending transfers.
+    private mutating func remove(_ slots: [Int]) {
+        for slot in slots { lists.release(&pending[slot]) }
+        pending.remove(slots: slots)
+    }
+
     private mutating func sweep(now: Int64) {
         let cutoff = now - configuration.maxBlocks
-        _RecencyEviction.removeExpired(&pending) { ($0.last?.block ?? .min) < cutoff }
+        let lists = lists
+        remove(_RecencyEviction.expiredSlots(pending) { Self.lastBlock($0, in: lists) < cutoff })
     }
 
     private mutating func enforceCap(now: Int64) {
         sweep(now: now)
-        _RecencyEviction.shrink(&pending, keep: _RecencyEviction.target(cap: configuration.maxTracked)) {
-            $0.last?.block ?? .min
-        }
+        let lists = lists
+        remove(_RecencyEviction.doomedSlots(pending, keep: _RecencyEviction.target(cap: configuration.maxTracked)) {
+            Self.lastBlock($0, in: lists)
+        })
     }
 
     private func alert(batch: TxBatch, row: Int, received: _TxRef) -> Alert {
