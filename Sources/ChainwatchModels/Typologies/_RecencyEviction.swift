@@ -5,6 +5,9 @@ enum _RecencyEviction {
     /// Keeps the `keep` most recently active entries of `table` (ties broken by key, so the choice is
     /// deterministic) and drops the rest.
     ///
+    /// Every detector now keeps its state in ``_SlotTable``s and uses ``doomedSlots(_:keep:lastActive:)``;
+    /// this dictionary form remains the reference the tests hold it to.
+    ///
     /// - Complexity: O(n log n) on the times only; called when a table passes its cap, and it then shrinks
     ///   the table to half (see ``target(cap:)``), so the cost is amortized over at least cap / 2 insertions.
     static func shrink<Key: Hashable & Comparable, Value>(
@@ -138,12 +141,6 @@ enum _RecencyEviction {
             }
         }
         return values[low]
-    }
-
-    /// Removes the entries `isExpired` selects, in place (the table keeps its capacity).
-    static func removeExpired<Key: Hashable, Value>(_ table: inout [Key: Value], isExpired: (Value) -> Bool) {
-        let doomed = table.compactMap { isExpired($0.value) ? $0.key : nil }
-        for key in doomed { table.removeValue(forKey: key) }
     }
 
     /// The size a table is shrunk to once it passes `cap`: half of it, so the O(n log n) rebuild runs at
