@@ -11,3 +11,10 @@ public struct FeatureStatistics: Sendable, Equatable, Codable {
     /// Transactions processed since the engine was made.
     public var rowsProcessed: Int
 }
+
+extension FeatureStatistics {
+    /// A line for people: accounts held and evicted, and the memory per tracked account.
+    public var summary: String {
+        "accounts: \(trackedAccounts) tracked, \(evictions) evicted, \(Int(bytesPerAccount.rounded())) bytes per tracked account"
+    }
+}

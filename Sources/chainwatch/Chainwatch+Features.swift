@@ -49,7 +49,7 @@ extension Chainwatch {
             do {
                 try output.write(contentsOf: Data((writer.header + "\n").utf8))
                 var text = ""
-                try FeatureExtraction(configuration: configuration).run { batch, features, _ throws(ChainwatchError) in
+                let (_, statistics) = try FeatureExtraction(configuration: configuration).run { batch, features, _ throws(ChainwatchError) in
                     text.removeAll(keepingCapacity: true)
                     writer.appendRows(of: batch, features: features, to: &text)
                     do {
@@ -62,6 +62,7 @@ extension Chainwatch {
                     }
                 }
                 try output.close()
+                Stderr.print("chainwatch: \(statistics.summary)")
             } catch let error as ChainwatchError {
                 Stderr.print("chainwatch: error: \(error)")
                 throw ExitCode(error.code.exitStatus)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChainwatchCore
+import ChainwatchFeatures
 import ChainwatchModels
 import ChainwatchPipeline
 import Foundation
@@ -51,6 +52,7 @@ func execute(quiet: Bool, _ makePipeline: () throws(ChainwatchError) -> Pipeline
         progress.clear()
         if !quiet {
             Stderr.print(summary.line)
+            if let accounts = pipeline.featureStatistics { Stderr.print("chainwatch: \(accounts.summary)") }
             if let ids = pipeline.modelIDs.last { Stderr.print("chainwatch: model \(ids)") }
         }
         if summary.status == "interrupted" { throw ExitCode(130) }

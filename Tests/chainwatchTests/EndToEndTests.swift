@@ -35,6 +35,19 @@ struct EndToEndTests {
         #expect(runs.count == 2)
     }
 
+    /// The summary reports the account table: held, evicted under the cap, memory per account.
+    @Test func runReportsTrackedAndEvictedAccounts() throws {
+        let result = try CLIRunner.run(
+            ["run", Fixtures.ethereumUnorderedLZ4, "--db", database, "--reorder-window", "1024", "--no-models", "--max-accounts", "500"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("chainwatch: accounts: ") })
+        let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        try #require(numbers.count == 3, "\(line)")
+        #expect(numbers[0] <= 500 && numbers[0] > 400, "\(line)") // tracked: at most the cap, ⅞ of it after a pass
+        #expect(numbers[1] > 1_000, "\(line)") // evicted: the sample has thousands of accounts
+        #expect(numbers[2] > 100 && numbers[2] < 1_000, "\(line)") // bytes per tracked account
+    }
+
     @Test func stdinAndLZ4OnStdinGiveTheSameAlertsAsTheFile() throws {
         let sample = Fixtures.ethereumUnorderedLZ4
         let viaFile = try CLIRunner.run(["run", sample, "--db", database, "--reorder-window", "1024", "--quiet", "--no-models"])
