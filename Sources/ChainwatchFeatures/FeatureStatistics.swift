@@ -1,4 +1,4 @@
-/// Counters and memory of a ``FeatureEngine``, for `chainwatch stats` and capacity planning.
+/// Counters and memory of a ``FeatureEngine``, for the run summary (`chainwatch run`, `chainwatch features`) and capacity planning.
 public struct FeatureStatistics: Sendable, Equatable, Codable {
     /// Accounts currently held.
     public var trackedAccounts: Int
