@@ -90,12 +90,28 @@ public struct AccountKey: Hashable, Sendable, Comparable, BitwiseCopyable {
         (lhs.high, lhs.middle, lhs.low) < (rhs.high, rhs.middle, rhs.low)
     }
 
-    /// `0x` + 40 lowercase hex digits.
+    /// `0x` + 40 lowercase hex digits, written eight digits at a time (alert evidence spells many).
     public var hexString: String {
-        func hex<T: FixedWidthInteger>(_ value: T, digits: Int) -> String {
-            let s = String(value, radix: 16)
-            return String(repeating: "0", count: digits - s.count) + s
+        String(unsafeUninitializedCapacity: Self.hexLength) { buffer in
+            Self._writeHex(self, into: buffer, at: 0)
+            return Self.hexLength
         }
-        return "0x" + hex(high, digits: 16) + hex(middle, digits: 16) + hex(low, digits: 8)
+    }
+
+    /// Length of ``hexString``.
+    public static let hexLength = 42
+
+    /// Writes ``hexString``'s bytes into `buffer` from `start` (room for ``hexLength`` bytes).
+    @inlinable @inline(__always)
+    public static func _writeHex(_ key: AccountKey, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        precondition(start >= 0 && start + hexLength <= buffer.count)
+        buffer[start] = UInt8(ascii: "0")
+        buffer[start + 1] = UInt8(ascii: "x")
+        let raw = UnsafeMutableRawBufferPointer(buffer)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.high >> 32), into: raw, at: start + 2)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.high), into: raw, at: start + 10)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.middle >> 32), into: raw, at: start + 18)
+        _HexDigits.write(UInt32(truncatingIfNeeded: key.middle), into: raw, at: start + 26)
+        _HexDigits.write(key.low, into: raw, at: start + 34)
     }
 }

@@ -122,7 +122,7 @@ public struct PassThroughDetector: Detector, Sendable {
         let amount = batch.amount[row]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "account forwarded about the amount it had just received")
-        reasons.add("account", batch.from[row]._hex)
+        reasons.add("account", batch.from[row].hexString)
         reasons.add("received", rawJSON: received.json)
         reasons.add("forwarded", rawJSON: _TxRef(batch: batch, row: row).json)
         reasons.add("ratio", amount / received.amount)

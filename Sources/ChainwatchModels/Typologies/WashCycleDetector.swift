@@ -178,7 +178,7 @@ public struct WashCycleDetector: Detector, Sendable {
         let hops = earlier + [_TxRef(batch: batch, row: row)]
         var reasons = JSONObjectWriter()
         reasons.add("pattern", "value returned to its origin through a short cycle")
-        reasons.add("origin", batch.to[row]._hex)
+        reasons.add("origin", batch.to[row].hexString)
         reasons.add("hops", hops.count)
         reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: batch.blockTime[row]))
         reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))

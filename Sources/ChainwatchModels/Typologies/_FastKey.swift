@@ -29,14 +29,6 @@ struct _AccountSlot: Hashable, Sendable, Comparable {
 }
 
 extension AccountKey {
-    /// The same text as ``hexString`` (`0x` + 40 lowercase hex digits), built without intermediate strings.
-    var _hex: String {
-        String(unsafeUninitializedCapacity: 42) { buffer in
-            Self._writeHex(self, into: buffer, at: 0)
-            return 42
-        }
-    }
-
     /// Length of the address as a JSON string, `"0x…"` with the quotes.
     static let _quotedHexLength = 44
 
@@ -46,17 +38,5 @@ extension AccountKey {
         buffer[start] = UInt8(ascii: "\"")
         _writeHex(key, into: buffer, at: start + 1)
         buffer[start + 43] = UInt8(ascii: "\"")
-    }
-
-    @inline(__always)
-    private static func _writeHex(_ key: AccountKey, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
-        buffer[start] = UInt8(ascii: "0")
-        buffer[start + 1] = UInt8(ascii: "x")
-        let raw = UnsafeMutableRawBufferPointer(buffer)
-        _HexDigits.write(UInt32(truncatingIfNeeded: key.high >> 32), into: raw, at: start + 2)
-        _HexDigits.write(UInt32(truncatingIfNeeded: key.high), into: raw, at: start + 10)
-        _HexDigits.write(UInt32(truncatingIfNeeded: key.middle >> 32), into: raw, at: start + 18)
-        _HexDigits.write(UInt32(truncatingIfNeeded: key.middle), into: raw, at: start + 26)
-        _HexDigits.write(key.low, into: raw, at: start + 34)
     }
 }

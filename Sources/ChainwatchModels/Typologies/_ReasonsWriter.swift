@@ -42,7 +42,7 @@ struct _ReasonsWriter {
 
     mutating func add(_ name: String, _ value: Int) { add(name, Int64(value)) }
 
-    /// Adds an address, as ``AccountKey/_hex`` would spell it.
+    /// Adds an address, as ``AccountKey/hexString`` spells it.
     mutating func add(_ name: String, address: AccountKey) {
         key(name)
         appendAddress(address)

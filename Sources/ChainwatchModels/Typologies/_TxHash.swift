@@ -1,3 +1,5 @@
+import ChainwatchCore
+
 /// A transaction hash in its canonical text form, `0x` + 64 lowercase hex digits (every Ethereum hash),
 /// held as its 32 raw bytes: stored evidence keeps half the bytes of the text, and ``text`` rebuilds the
 /// input byte for byte. Any other text (upper-case digits, another length) has no `_TxHash`, since it could

@@ -87,8 +87,8 @@ struct _TxRef: Sendable {
         writer.add("hash", hash)
         writer.add("block", block)
         writer.add("time", time)
-        writer.add("from", from._hex)
-        writer.add("to", to._hex)
+        writer.add("from", from.hexString)
+        writer.add("to", to.hexString)
         writer.add("amount_eth", amount)
         return writer.finished()
     }

@@ -1,3 +1,4 @@
+import ChainwatchCore
 @testable import ChainwatchModels
 import Testing
 

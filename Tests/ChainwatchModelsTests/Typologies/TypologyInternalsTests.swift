@@ -11,9 +11,18 @@ struct TypologyInternalsTests {
         AccountKey(high: 1, middle: 0x10, low: 0xf0),
     ]
 
-    @Test func hexMatchesHexString() {
+    /// `0x` + each word in `String(radix: 16)`, zero-padded: the plain spelling of an address.
+    static func plainHex(_ key: AccountKey) -> String {
+        func hex<T: FixedWidthInteger>(_ value: T, digits: Int) -> String {
+            let s = String(value, radix: 16)
+            return String(repeating: "0", count: digits - s.count) + s
+        }
+        return "0x" + hex(key.high, digits: 16) + hex(key.middle, digits: 16) + hex(key.low, digits: 8)
+    }
+
+    @Test func hexStringMatchesThePlainSpelling() {
         for key in Self.keys {
-            #expect(key._hex == key.hexString)
+            #expect(key.hexString == Self.plainHex(key))
             #expect(_Evidence.addresses([key]) == "[" + JSONObjectWriter.quoted(key.hexString) + "]")
         }
         #expect(_Evidence.addresses(Self.keys) == JSONObjectWriter.array(Self.keys.map { JSONObjectWriter.quoted($0.hexString) }))

@@ -41,7 +41,7 @@ struct TypologyReasonsWriterTests {
             expected.add("count", 12)
             written.add("count", 12)
             let key = AccountKey(hashing: Array(text.utf8))
-            expected.add("address", key._hex)
+            expected.add("address", key.hexString)
             written.add("address", address: key)
             expected.add("window", rawJSON: _Evidence.window(from: -5, to: 1_700_000_000))
             written.addWindow(from: -5, to: 1_700_000_000)

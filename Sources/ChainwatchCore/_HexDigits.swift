@@ -1,12 +1,13 @@
-/// Lowercase hex text and JSON byte checks eight bytes at a time in one 64-bit word (the style of
-/// ``_TxHash/decode(_:)``): alert evidence spells a few thousand hex digits per fan-out alert.
-enum _HexDigits {
-    private static let ones: UInt64 = 0x0101_0101_0101_0101
+/// Lowercase hex text and JSON byte checks eight bytes at a time in one 64-bit word: addresses
+/// (``AccountKey/hexString``) and hashes in alert evidence, a few thousand hex digits per fan-out alert.
+/// Public for the typology detectors' evidence writers; not API.
+public enum _HexDigits {
+    @usableFromInline static let ones: UInt64 = 0x0101_0101_0101_0101
 
     /// The eight lowercase hex digits of `value`, most significant first, as ASCII bytes in memory order
     /// (the first digit in the lowest byte of the result on little-endian storage).
-    @inline(__always)
-    static func eight(_ value: UInt32) -> UInt64 {
+    @inlinable @inline(__always)
+    public static func eight(_ value: UInt32) -> UInt64 {
         // Spread the nibbles one per byte, least significant in the lowest byte, then reverse the bytes.
         var nibbles = UInt64(value)
         nibbles = (nibbles | nibbles << 16) & 0x0000_ffff_0000_ffff
@@ -19,16 +20,16 @@ enum _HexDigits {
     }
 
     /// Stores `eight(value)` at `offset` of `buffer` (which must have room for its eight bytes).
-    @inline(__always)
-    static func write(_ value: UInt32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+    @inlinable @inline(__always)
+    public static func write(_ value: UInt32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
         precondition(offset >= 0 && offset + 8 <= buffer.count)
         buffer.storeBytes(of: eight(value).littleEndian, toByteOffset: offset, as: UInt64.self)
     }
 
     /// Whether all eight bytes of `word` go into a JSON string as they are: printable ASCII other than `"`
     /// and `\`.
-    @inline(__always)
-    static func arePlain(_ word: UInt64) -> Bool {
+    @inlinable @inline(__always)
+    public static func arePlain(_ word: UInt64) -> Bool {
         let high = ones &* 0x80
         let control = (word &- ones &* 0x20) & ~word & high
         let quote = hasZeroByte(word ^ (ones &* 0x22))
@@ -36,6 +37,6 @@ enum _HexDigits {
         return (control | word & high | quote | backslash) == 0
     }
 
-    @inline(__always)
-    private static func hasZeroByte(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & (ones &* 0x80) }
+    @inlinable @inline(__always)
+    static func hasZeroByte(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & (ones &* 0x80) }
 }
