@@ -69,10 +69,7 @@ public struct JSONObjectWriter: Sendable {
     public static func quoted(_ string: String) -> String {
         // Most text (keys, hex, names) has nothing to escape: one byte scan, then it is just wrapped.
         var copy = string
-        let plain = copy.withUTF8 { bytes in
-            !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        }
-        if plain { return "\"" + copy + "\"" }
+        if copy.withUTF8(isPlain) { return "\"" + copy + "\"" }
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {
@@ -88,6 +85,12 @@ public struct JSONObjectWriter: Sendable {
             }
         }
         return out + "\""
+    }
+
+    /// Whether UTF-8 `bytes` go between JSON quotes as they are: no control byte, `"` or `\`.
+    @inlinable
+    public static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        !bytes.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
     }
 
     /// A JSON array from already-encoded elements.

@@ -124,9 +124,7 @@ struct _ReasonsWriter {
     mutating func appendQuoted(_ string: String) {
         var copy = string
         let plain = copy.withUTF8 { text in
-            guard !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                return false
-            }
+            guard JSONObjectWriter.isPlain(text) else { return false }
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: text)
             bytes.append(UInt8(ascii: "\""))
