@@ -2,36 +2,12 @@ import ChainwatchCore
 
 /// Bounded-state helpers shared by the typology detectors.
 enum _RecencyEviction {
-    /// Keeps the `keep` most recently active entries of `table` (ties broken by key, so the choice is
-    /// deterministic) and drops the rest.
+    /// The slots of `table` to drop to keep the `keep` most recently active entries, ties broken by key
+    /// (the lower keys go), so the choice is deterministic.
     ///
-    /// Every detector now keeps its state in ``_SlotTable``s and uses ``doomedSlots(_:keep:lastActive:)``;
-    /// this dictionary form remains the reference the tests hold it to.
-    ///
-    /// - Complexity: O(n log n) on the times only; called when a table passes its cap, and it then shrinks
-    ///   the table to half (see ``target(cap:)``), so the cost is amortized over at least cap / 2 insertions.
-    static func shrink<Key: Hashable & Comparable, Value>(
-        _ table: inout [Key: Value], keep: Int, lastActive: (Value) -> Int64
-    ) {
-        guard table.count > keep else { return }
-        guard keep > 0 else {
-            table.removeAll(keepingCapacity: true)
-            return
-        }
-        // Select the cut time (the keep-th most recent) on the times only, then settle the ties by key.
-        var times = table.values.map(lastActive)
-        let threshold = select(&times, rank: times.count - keep)
-        var newer = 0
-        for time in times where time > threshold { newer += 1 }
-        var doomed = table.compactMap { lastActive($0.value) < threshold ? $0.key : nil }
-        let ties = table.compactMap { lastActive($0.value) == threshold ? $0.key : nil }.sorted(by: >)
-        doomed += ties.dropFirst(keep - newer)
-        // Removing in place keeps the table's capacity: no rehash now, and none while it refills.
-        for key in doomed { table.removeValue(forKey: key) }
-    }
-
-    /// The slots of `table` that ``shrink(_:keep:lastActive:)`` would drop from a table holding the same
-    /// keys and times: all but the `keep` most recently active, ties broken by key.
+    /// - Complexity: O(n) expected (a selection on the times) plus sorting the ties at the cut; called when
+    ///   a table passes its cap, which then shrinks to half (see ``target(cap:)``), so the cost is amortized
+    ///   over at least cap / 2 insertions.
     ///
     /// The table's entries are read once, into a dense array of times that the selection and the split
     /// work on (a table near its cap is several megabytes; its times alone are a fraction of that).

@@ -10,15 +10,6 @@ extension AccountKey: _SlotKey {
     var slotHash: UInt64 { mixedHash }
 }
 
-extension _EdgeKey: _SlotKey {
-    /// The same word `_EdgeKey` hashes (both account hashes are already well mixed).
-    @inline(__always)
-    var slotHash: UInt64 {
-        let f = from.mixedHash, t = to.mixedHash
-        return f ^ (t << 23 | t >> 41)
-    }
-}
-
 /// A hash table from keys to per-key state, kept in one array of (key, value) entries addressed by a dense
 /// slot number: a lookup reads one bucket word and, on a tag match, the entry that holds both the key to
 /// confirm and the state to update (no per-entry heap object, no `Dictionary` value copies).

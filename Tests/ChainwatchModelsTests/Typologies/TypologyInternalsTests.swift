@@ -55,12 +55,6 @@ struct TypologyInternalsTests {
         }
     }
 
-    @Test func accountSlotsHashConsistently() {
-        var table: [_AccountSlot: Int] = [:]
-        for (index, key) in Self.keys.enumerated() { table[_AccountSlot(key)] = index }
-        for (index, key) in Self.keys.enumerated() { #expect(table[_AccountSlot(key)] == index) }
-        #expect(table.count == Self.keys.count)
-    }
 }
 
 struct TypologyEvictionTests {
@@ -78,6 +72,29 @@ struct TypologyEvictionTests {
         }
     }
 
+    /// Keeps the `keep` most recently active entries of `table` (ties broken by key, so the choice is
+    /// deterministic) and drops the rest.
+    /// The plain dictionary form `doomedSlots` is held to.
+    static func shrink<Key: Hashable & Comparable, Value>(
+        _ table: inout [Key: Value], keep: Int, lastActive: (Value) -> Int64
+    ) {
+        guard table.count > keep else { return }
+        guard keep > 0 else {
+            table.removeAll(keepingCapacity: true)
+            return
+        }
+        // Select the cut time (the keep-th most recent) on the times only, then settle the ties by key.
+        var times = table.values.map(lastActive)
+        let threshold = _RecencyEviction.select(&times, rank: times.count - keep)
+        var newer = 0
+        for time in times where time > threshold { newer += 1 }
+        var doomed = table.compactMap { lastActive($0.value) < threshold ? $0.key : nil }
+        let ties = table.compactMap { lastActive($0.value) == threshold ? $0.key : nil }.sorted(by: >)
+        doomed += ties.dropFirst(keep - newer)
+        // Removing in place keeps the table's capacity: no rehash now, and none while it refills.
+        for key in doomed { table.removeValue(forKey: key) }
+    }
+
     /// `doomedSlots` on a slot table drops exactly what `shrink` drops from a dictionary with the same keys
     /// and times (ties by key), and the table still finds every kept key after removing them.
     @Test func doomedSlotsMatchDictionaryShrink() {
@@ -85,29 +102,29 @@ struct TypologyEvictionTests {
         for count in [1, 2, 9, 300, 5_000] {
             for spread in [1, 7, 1_000_000] {
                 var table = _SlotTable<AccountKey, Int64>()
-                var reference: [_AccountSlot: Int64] = [:]
+                var reference: [AccountKey: Int64] = [:]
                 for index in 0 ..< count {
                     let key = AccountKey(hashing: Array("key-\(index)".utf8))
                     let time = Int64.random(in: 0 ..< Int64(spread), using: &generator)
                     _ = table.findOrInsert(key, value: time)
-                    reference[_AccountSlot(key)] = time
+                    reference[key] = time
                 }
                 // Remove a few first, so free slots sit between live ones.
                 for index in stride(from: 0, to: count, by: 5) {
                     let key = AccountKey(hashing: Array("key-\(index)".utf8))
                     table.remove(slot: table.find(key)!)
-                    reference[_AccountSlot(key)] = nil
+                    reference[key] = nil
                 }
                 for keep in Set([0, 1, reference.count / 2, reference.count]) {
                     var shrunk = reference
-                    _RecencyEviction.shrink(&shrunk, keep: keep) { $0 }
+                    Self.shrink(&shrunk, keep: keep) { $0 }
                     var copy = table
                     let doomed = _RecencyEviction.doomedSlots(copy, keep: keep) { $0 }
-                    let doomedKeys = Set(doomed.map { _AccountSlot(copy.key($0)) })
+                    let doomedKeys = Set(doomed.map { copy.key($0) })
                     #expect(doomedKeys == Set(reference.keys).subtracting(shrunk.keys))
                     copy.remove(slots: doomed)
                     #expect(copy.count == shrunk.count)
-                    for (key, time) in shrunk { #expect(copy.find(key.key).map { copy[$0] } == time) }
+                    for (key, time) in shrunk { #expect(copy.find(key).map { copy[$0] } == time) }
                 }
             }
         }
