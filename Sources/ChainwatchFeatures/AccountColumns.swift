@@ -66,8 +66,8 @@ struct AccountColumns: ~Copyable {
     /// The HyperLogLog estimate of distinct counterparties of a state with Σ 2^−r `sum` and `zeros` zero
     /// registers (as `Float`).
     ///
-    /// Branch-free (both candidates computed, one selected): which one applies flips with each account's
-    /// counterparty count, and as a branch it was often mispredicted.
+    /// Both candidates are formed before the small-range rule picks one (the linear-counting value is a
+    /// table load), rather than returning early from the rule; the pick itself still compiles to a branch.
     @inline(__always)
     func distinct(sum: Float, zeros: UInt16) -> Float {
         let raw = alphaMM / Double(sum)
