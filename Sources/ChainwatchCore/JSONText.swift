@@ -55,16 +55,53 @@ public struct JSONObjectWriter: Sendable {
 
     /// Finite numbers with 6 significant digits (`%.6g`); non-finite as `null`.
     public static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        if let text = _SixSignificantDigits.text(value) { return text }
-        // C's own `%.6g` into a stack buffer: the same text as `String(format:)`, at half the cost
-        // (every model alert formats a dozen numbers).
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
-            let written = withVaList([value]) { vsnprintf(buffer.baseAddress, 32, "%.6g", $0) }
-            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(max(0, min(written, 31)))), as: UTF8.self)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: _numberCapacity) { buffer in
+            // Short results become small strings, with no heap allocation.
+            String(decoding: UnsafeBufferPointer(start: buffer.baseAddress!, count: _writeNumber(value, into: buffer.baseAddress!)), as: UTF8.self)
         }
     }
+
+    /// The most bytes ``_writeNumber(_:into:)`` and ``_writeInteger(_:into:)`` write.
+    public static let _numberCapacity = 32
+
+    /// Writes ``number(_:)``'s text of `value` at `start` (room for ``_numberCapacity`` bytes) and returns its
+    /// length: writers of long reasons texts append numbers without making a string of each. Not API.
+    public static func _writeNumber(_ value: Double, into start: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value.isFinite else {
+            for (index, byte) in "null".utf8.enumerated() { start[index] = byte }
+            return 4
+        }
+        if value == value.rounded(), abs(value) < 1e15 { return _writeInteger(Int64(value), into: start) }
+        let written = _SixSignificantDigits.write(value, into: start)
+        if written > 0 { return written }
+        // C's own `%.6g`: the same text as `String(format:)`, at half the cost.
+        return start.withMemoryRebound(to: CChar.self, capacity: _numberCapacity) { text in
+            let written = withVaList([value]) { vsnprintf(text, _numberCapacity, "%.6g", $0) }
+            return Int(max(0, min(written, Int32(_numberCapacity) - 1)))
+        }
+    }
+
+    /// Writes the decimal text of `value` (as `String(value)`) at `start` (room for ``_numberCapacity``
+    /// bytes) and returns its length. Not API.
+    public static func _writeInteger(_ value: Int64, into start: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = value.magnitude
+        var digits = 0
+        repeat {
+            digits += 1
+        } while digits < 20 && magnitude >= _decimalPowers[digits]
+        let length = digits + (value < 0 ? 1 : 0)
+        if value < 0 { start[0] = UInt8(ascii: "-") }
+        var end = length
+        repeat {
+            end -= 1
+            start[end] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        return length
+    }
+
+    /// 10⁰ … 10¹⁹.
+    private static let _decimalPowers: [UInt64] = (0 ..< 20).map { power in (0 ..< power).reduce(1) { product, _ in product * 10 } }
 
     public static func quoted(_ string: String) -> String {
         // Most text (keys, hex, names) has nothing to escape: one byte scan, then it is just wrapped.

@@ -16,8 +16,22 @@ enum _SixSignificantDigits {
 
     /// The `%.6g` text of `value`, or `nil` outside the range above (the caller formats those itself).
     static func text(_ value: Double) -> String? {
+        var written = 0
+        let text = String(unsafeUninitializedCapacity: maxLength) { buffer in
+            written = write(value, into: buffer.baseAddress!)
+            return written
+        }
+        return written > 0 ? text : nil
+    }
+
+    /// The most bytes ``write(_:into:)`` writes (`-1.23456e-08`).
+    static let maxLength = 16
+
+    /// Writes the `%.6g` text of `value` at `start` (room for ``maxLength`` bytes) and returns its length,
+    /// or 0 outside the range above (nothing is written then).
+    static func write(_ value: Double, into start: UnsafeMutablePointer<UInt8>) -> Int {
         let magnitude = value.magnitude
-        guard magnitude >= 1e-8, magnitude < 1e15, magnitude != magnitude.rounded() else { return nil }
+        guard magnitude >= 1e-8, magnitude < 1e15, magnitude != magnitude.rounded() else { return 0 }
         let significand = magnitude.significandBitPattern | 1 << 52
         let shift = 52 - Int(magnitude.exponent)
         // floor(log₁₀ 2) × binary exponent, off by at most one; the loop settles it.
@@ -34,10 +48,10 @@ enum _SixSignificantDigits {
                     digits = 100_000
                     exponent += 1
                 }
-                return render(negative: value < 0, digits: digits, exponent: exponent)
+                return render(negative: value < 0, digits: digits, exponent: exponent, into: start)
             }
         }
-        return nil
+        return 0
     }
 
     /// `⌊m × 10ᵏ / 2ˢ⌋` and the sign of (remainder − half the divisor) for `0 < s`, `m < 2⁵³`, `−10 ≤ k ≤ 13`
@@ -68,8 +82,9 @@ enum _SixSignificantDigits {
         return 0
     }
 
-    /// `%g` text of `±d.ddddd × 10^exponent` from the six digits `digits` (100000 … 999999).
-    private static func render(negative: Bool, digits: UInt64, exponent: Int) -> String {
+    /// Writes the `%g` text of `±d.ddddd × 10^exponent` from the six digits `digits` (100000 … 999999) at
+    /// `text` and returns its length.
+    private static func render(negative: Bool, digits: UInt64, exponent: Int, into text: UnsafeMutablePointer<UInt8>) -> Int {
         var digit: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
         var last = 0
         withUnsafeMutableBytes(of: &digit) { digit in
@@ -81,37 +96,35 @@ enum _SixSignificantDigits {
             }
         }
         return withUnsafeBytes(of: &digit) { digit in
-            String(unsafeUninitializedCapacity: 16) { text in
-                var end = 0
-                func put(_ byte: UInt8) {
-                    text[end] = byte
-                    end += 1
-                }
-                if negative { put(UInt8(ascii: "-")) }
-                if exponent < -4 || exponent >= 6 {
-                    put(digit[0])
-                    if last > 0 {
-                        put(UInt8(ascii: "."))
-                        for index in 1 ... last { put(digit[index]) }
-                    }
-                    put(UInt8(ascii: "e"))
-                    put(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-                    put(UInt8(ascii: "0") + UInt8(abs(exponent) / 10))
-                    put(UInt8(ascii: "0") + UInt8(abs(exponent) % 10))
-                } else if exponent >= 0 {
-                    for index in 0 ... exponent { put(digit[index]) }
-                    if last > exponent {
-                        put(UInt8(ascii: "."))
-                        for index in exponent + 1 ... last { put(digit[index]) }
-                    }
-                } else {
-                    put(UInt8(ascii: "0"))
-                    put(UInt8(ascii: "."))
-                    for _ in 0 ..< -exponent - 1 { put(UInt8(ascii: "0")) }
-                    for index in 0 ... last { put(digit[index]) }
-                }
-                return end
+            var end = 0
+            func put(_ byte: UInt8) {
+                text[end] = byte
+                end += 1
             }
+            if negative { put(UInt8(ascii: "-")) }
+            if exponent < -4 || exponent >= 6 {
+                put(digit[0])
+                if last > 0 {
+                    put(UInt8(ascii: "."))
+                    for index in 1 ... last { put(digit[index]) }
+                }
+                put(UInt8(ascii: "e"))
+                put(exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+                put(UInt8(ascii: "0") + UInt8(abs(exponent) / 10))
+                put(UInt8(ascii: "0") + UInt8(abs(exponent) % 10))
+            } else if exponent >= 0 {
+                for index in 0 ... exponent { put(digit[index]) }
+                if last > exponent {
+                    put(UInt8(ascii: "."))
+                    for index in exponent + 1 ... last { put(digit[index]) }
+                }
+            } else {
+                put(UInt8(ascii: "0"))
+                put(UInt8(ascii: "."))
+                for _ in 0 ..< -exponent - 1 { put(UInt8(ascii: "0")) }
+                for index in 0 ... last { put(digit[index]) }
+            }
+            return end
         }
     }
 }

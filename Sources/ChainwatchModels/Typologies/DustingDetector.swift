@@ -51,7 +51,7 @@ public struct DustingDetector: Detector, Sendable {
             if let slot = counter.observe(hub: from, counterparty: to, batch: batch, row: row) {
                 alerts.append(_FanAlert.make(
                     batch: batch, row: row, detector: name, pattern: "one sender sent dust to many distinct accounts",
-                    hubRole: "sender", evidence: counter.evidence(hub: slot), counterparty: { $0.to },
+                    hubRole: "sender", evidence: counter.evidence(hub: slot),
                     minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
                     noveltySeconds: nil, extra: [("max_dust_amount_eth", configuration.maxDustAmount)]
                 ))

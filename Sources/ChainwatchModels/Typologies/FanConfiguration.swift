@@ -54,7 +54,6 @@ struct _FanDetection: Sendable {
                 alerts.append(_FanAlert.make(
                     batch: batch, row: row, detector: detector, pattern: pattern,
                     hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
-                    counterparty: hubIsSender ? { $0.to } : { $0.from },
                     minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
                     noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
                 ))

@@ -73,8 +73,9 @@ public struct StructuringDetector: Detector, Sendable {
         reasons.add("transfers", evidence.count)
         reasons.add("total_amount_eth", evidence.totalAmount)
         reasons.addWindow(from: evidence.firstTime ?? 0, to: batch.blockTime[row])
-        reasons.addArray("hashes", shown) { $0.appendHash($1) }
-        reasons.addArray("receivers", shown) { $0.appendAddress($1.to) }
+        reasons.addArray("hashes", shown) { evidence.appendHash(of: $1, to: &$0) }
+        // The sender is the hub, so each entry's counterparty is the receiver.
+        reasons.addArray("receivers", shown) { $0.appendAddress($1.counterparty) }
         reasons.addArray("amounts_eth", shown) { $0.appendNumber($1.amount) }
         reasons.addArray("thresholds_eth", shown) { $0.appendNumber(threshold(justAbove: $1.amount) ?? 0) }
         reasons.addObject("parameters") { parameters in

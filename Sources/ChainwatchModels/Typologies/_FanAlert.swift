@@ -4,19 +4,19 @@ import ChainwatchCore
 enum _FanAlert {
     static func make(
         batch: TxBatch, row: Int, detector: String, pattern: String, hubRole: String, evidence: _FanCounter.Evidence,
-        counterparty: (_TxRef) -> AccountKey, minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64?,
+        minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64?,
         extra: [(String, Double)]
     ) -> Alert {
         let shown = evidence.shown
         let hub = hubRole == "sender" ? batch.from[row] : batch.to[row]
-        var reasons = _ReasonsWriter(capacity: 2_560)
+        var reasons = _ReasonsWriter(capacity: 4_096)
         reasons.add("pattern", pattern)
         reasons.add(hubRole, address: hub)
         reasons.add("counterparties", evidence.count)
         reasons.add("total_amount_eth", evidence.totalAmount)
         reasons.addWindow(from: evidence.firstTime ?? 0, to: batch.blockTime[row])
-        reasons.addArray("counterparty_addresses", shown) { $0.appendAddress(counterparty($1)) }
-        reasons.addArray("hashes", shown) { $0.appendHash($1) }
+        reasons.addArray("counterparty_addresses", shown) { $0.appendAddress($1.counterparty) }
+        reasons.addArray("hashes", shown) { evidence.appendHash(of: $1, to: &$0) }
         reasons.addArray("amounts_eth", shown) { $0.appendNumber($1.amount) }
         reasons.addObject("parameters") { parameters in
             parameters.add("min_counterparties", minCounterparties)

@@ -41,8 +41,19 @@ struct _FanCounter: Sendable {
         /// Sum of the entries' amounts, oldest first.
         var totalAmount: Double
         var firstTime: Int64?
-        /// The most recent ``_Evidence/listCap`` entries' transactions, oldest first.
-        var shown: [_TxRef]
+        /// The most recent ``_Evidence/listCap`` entries, oldest first.
+        var shown: [Entry]
+        /// The stored transactions of the shown entries whose hash is not canonical, by handle.
+        var irregular: [UInt32: _TxRef]
+
+        /// Writes the hash of shown entry `entry` as a JSON string.
+        func appendHash(of entry: Entry, to writer: inout _ReasonsWriter) {
+            if entry.irregular != Entry.regular, let transaction = irregular[entry.irregular] {
+                writer.appendHash(transaction)
+            } else {
+                writer.appendHash(entry.hash)
+            }
+        }
     }
 
     /// A hub's state: when it was last active, the count it last alerted at, its window entries.
@@ -183,26 +194,20 @@ struct _FanCounter: Sendable {
         }
     }
 
-    /// The transaction `entry` of hub `hub` counted.
-    private func transaction(_ entry: Entry, hub: AccountKey) -> _TxRef {
-        if entry.irregular != Entry.regular {
-            return irregular[entry.irregular, time: entry.time, accounts: (hub, entry.counterparty)]
-        }
-        let (from, to) = hubIsSender ? (hub, entry.counterparty) : (entry.counterparty, hub)
-        return _TxRef(hash: entry.hash, block: entry.block, time: entry.time, amount: entry.amount, from: from, to: to)
-    }
-
     /// The window of hub `slot` as an alert reports it.
     func evidence(hub slot: Int) -> Evidence {
         let list = hubs[slot].window
         let count = Int(list.count)
         var total = 0.0
         for index in 0 ..< count { total += windows.element(index, of: list).amount }
-        let shown = (max(0, count - _Evidence.listCap) ..< count).map {
-            transaction(windows.element($0, of: list), hub: hubs.key(slot))
+        let shown = (max(0, count - _Evidence.listCap) ..< count).map { windows.element($0, of: list) }
+        var stored: [UInt32: _TxRef] = [:]
+        for entry in shown where entry.irregular != Entry.regular {
+            stored[entry.irregular] = irregular[entry.irregular, time: entry.time, accounts: (hubs.key(slot), entry.counterparty)]
         }
         return Evidence(
-            count: count, totalAmount: total, firstTime: count > 0 ? windows.element(0, of: list).time : nil, shown: shown
+            count: count, totalAmount: total, firstTime: count > 0 ? windows.element(0, of: list).time : nil, shown: shown,
+            irregular: stored
         )
     }
 

@@ -5,24 +5,30 @@ import ChainwatchCore
 ///
 /// The frequent alerts (fan-out, fan-in, structuring) carry a few dozen values each; built from strings,
 /// every key, value and array was a string of its own, concatenated and copied again at each level, which
-/// cost more than all the per-row work of those detectors. Here a value is appended once, and numbers are
-/// formatted by the same `JSONObjectWriter` functions (their short results need no heap allocation).
-struct _ReasonsWriter {
-    private var bytes: [UInt8] = []
+/// cost more than all the per-row work of those detectors. Here a value is written once, straight into the
+/// writer's buffer, numbers by the same `JSONObjectWriter` code that formats them as strings.
+struct _ReasonsWriter: ~Copyable {
+    /// The text so far, in a buffer this writer owns (values are written straight into it, with no
+    /// intermediate string or array per value).
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var count = 0
     /// No member written yet in the innermost open object or array.
     private var first = true
 
     /// `capacity`: bytes to reserve, enough for the whole object in the usual case.
     init(capacity: Int = 1_024) {
-        bytes.reserveCapacity(capacity)
-        bytes.append(UInt8(ascii: "{"))
+        self.capacity = max(64, capacity)
+        base = .allocate(capacity: self.capacity)
+        put(UInt8(ascii: "{"))
     }
 
+    deinit { base.deallocate() }
+
     /// The object's text.
-    func finished() -> String {
-        var text = bytes
-        text.append(UInt8(ascii: "}"))
-        return String(decoding: text, as: UTF8.self)
+    consuming func finished() -> String {
+        put(UInt8(ascii: "}"))
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 
     mutating func add(_ name: String, _ value: String) {
@@ -51,10 +57,10 @@ struct _ReasonsWriter {
     /// Adds a nested object that `members` fills.
     mutating func addObject(_ name: String, _ members: (inout _ReasonsWriter) -> Void) {
         key(name)
-        bytes.append(UInt8(ascii: "{"))
+        put(UInt8(ascii: "{"))
         first = true
         members(&self)
-        bytes.append(UInt8(ascii: "}"))
+        put(UInt8(ascii: "}"))
         first = false
     }
 
@@ -73,50 +79,52 @@ struct _ReasonsWriter {
         _ element: (inout _ReasonsWriter, C.Element) -> Void
     ) {
         key(name)
-        bytes.append(UInt8(ascii: "["))
+        put(UInt8(ascii: "["))
         first = true
         for value in elements.suffix(limit) {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if !first { put(UInt8(ascii: ",")) }
             first = false
             element(&self, value)
         }
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
         first = false
     }
 
     /// `JSONObjectWriter.number(value)`.
-    mutating func appendNumber(_ value: Double) { appendText(JSONObjectWriter.number(value)) }
+    mutating func appendNumber(_ value: Double) {
+        reserve(JSONObjectWriter._numberCapacity)
+        count += JSONObjectWriter._writeNumber(value, into: base + count)
+    }
 
-    mutating func appendInteger(_ value: Int64) { appendText(String(value)) }
+    /// `String(value)`.
+    mutating func appendInteger(_ value: Int64) {
+        reserve(JSONObjectWriter._numberCapacity)
+        count += JSONObjectWriter._writeInteger(value, into: base + count)
+    }
 
     /// `"0x…"`, 40 lowercase hex digits.
     mutating func appendAddress(_ key: AccountKey) {
-        appendWritten(capacity: AccountKey._quotedHexLength) { buffer in
-            AccountKey._writeQuotedHex(key, into: buffer, at: 0)
-            return AccountKey._quotedHexLength
-        }
+        reserve(AccountKey._quotedHexLength)
+        AccountKey._writeQuotedHex(key, into: UnsafeMutableBufferPointer(start: base + count, count: AccountKey._quotedHexLength), at: 0)
+        count += AccountKey._quotedHexLength
+    }
+
+    /// The canonical hash text as a JSON string (hex never needs escaping).
+    mutating func appendHash(_ hash: _TxHash) {
+        reserve(_TxHash.textLength + 2)
+        base[count] = UInt8(ascii: "\"")
+        hash.write(into: UnsafeMutableRawBufferPointer(start: base + count + 1, count: _TxHash.textLength))
+        base[count + 1 + _TxHash.textLength] = UInt8(ascii: "\"")
+        count += _TxHash.textLength + 2
     }
 
     /// The transaction's hash as a JSON string, as ``_Evidence/hashes(of:)`` writes it.
     mutating func appendHash(_ transaction: _TxRef) {
-        let written = appendWritten(capacity: _TxRef.hashCapacity + 2) { transaction.writeQuotedHash(into: $0) }
-        if !written { appendQuoted(transaction.hash) }
-    }
-
-    /// Appends a string's bytes in one copy (appending its `utf8` view goes byte by byte).
-    private mutating func appendText(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
-    }
-
-    /// Appends what `write` puts at the start of a scratch buffer of `capacity` bytes, or nothing when it
-    /// returns `nil`; `true` when it wrote.
-    @discardableResult
-    private mutating func appendWritten(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int?) -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            guard let count = write(buffer) else { return false }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0 ..< count]))
-            return true
+        reserve(_TxRef.hashCapacity + 2)
+        if let written = transaction.writeQuotedHash(into: UnsafeMutableBufferPointer(start: base + count, count: _TxRef.hashCapacity + 2)) {
+            count += written
+        } else {
+            appendQuoted(transaction.hash)
         }
     }
 
@@ -125,18 +133,51 @@ struct _ReasonsWriter {
         var copy = string
         let plain = copy.withUTF8 { text in
             guard JSONObjectWriter.isPlain(text) else { return false }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: text)
-            bytes.append(UInt8(ascii: "\""))
+            reserve(text.count + 2)
+            put(UInt8(ascii: "\""))
+            if text.count > 0 { (base + count).update(from: text.baseAddress!, count: text.count) }
+            count += text.count
+            put(UInt8(ascii: "\""))
             return true
         }
-        if !plain { bytes.append(contentsOf: JSONObjectWriter.quoted(string).utf8) }
+        if !plain { appendBytes(JSONObjectWriter.quoted(string)) }
+    }
+
+    private mutating func appendBytes(_ text: String) {
+        var text = text
+        text.withUTF8 { text in
+            reserve(text.count)
+            if text.count > 0 { (base + count).update(from: text.baseAddress!, count: text.count) }
+            count += text.count
+        }
     }
 
     private mutating func key(_ name: String) {
-        if !first { bytes.append(UInt8(ascii: ",")) }
+        if !first { put(UInt8(ascii: ",")) }
         first = false
         appendQuoted(name)
-        bytes.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(to: count + extra) }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = max(needed, capacity * 2)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
     }
 }

@@ -9,7 +9,7 @@ struct TypologyReasonsWriterTests {
     static let numbers: [Double] = [
         0, -0.0, 1, -3, 0.1, 1.0 / 3, 123_456.789, 1e-9, 6.02e23, -2.5e-5, 1e15, .nan, .infinity, -.infinity,
     ]
-    static let integers: [Int64] = [0, 7, -42, .max, .min]
+    static let integers: [Int64] = [0, 7, -42, .max, .min, 9, 10, -99, 100, 999_999_999_999, 1_000_000_000_000_000_000, -1_000_000_000_000_000_000]
 
     /// A batch whose transactions carry `hashes` (canonical, odd and escaped ones).
     static func transactions(hashes: [String]) -> [_TxRef] {
