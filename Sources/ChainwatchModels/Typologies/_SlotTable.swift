@@ -17,6 +17,10 @@ extension AccountKey: _SlotKey {
 /// Open addressing with linear probing over 64-bit buckets (`tag << 32 | slot + 1`, 0 = empty), at most
 /// half full; deletion shifts the following run back, so there are no tombstones. Freed slots are reused
 /// (last freed first), so the entry array stays at the high-water mark of live keys.
+///
+/// The tag is the hash's low 32 bits (bit 0 forced on) and the home bucket is hash bits 1 and up, so a
+/// bucket alone says where its key belongs: rebuilding the buckets (growth, mass removal) and shifting a
+/// run back after a removal read no entry and hash no key.
 struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     struct Entry: Sendable {
         var key: Key
@@ -28,6 +32,8 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     private(set) var isLive: [Bool] = []
     private(set) var count = 0
     private var buckets: [UInt64]
+    /// The previous bucket array, reused by a rebuild at the same size (its pages are already mapped).
+    private var spareBuckets: [UInt64] = []
     private var mask: Int
     private var freeSlots: [UInt32] = []
 
@@ -40,7 +46,15 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     var slotCount: Int { entries.count }
 
     @inline(__always)
-    private static func tag(_ hash: UInt64) -> UInt64 { (hash >> 32) | 1 }
+    private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xffff_ffff) | 1 }
+
+    /// The home bucket of a key with hash `hash`.
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 1) & mask }
+
+    /// The home bucket of the key that non-empty bucket `bucket` holds (from its tag).
+    @inline(__always)
+    private static func home(ofBucket bucket: UInt64, mask: Int) -> Int { Int(truncatingIfNeeded: bucket >> 33) & mask }
 
     /// The state of live slot `slot`.
     @inline(__always)
@@ -57,7 +71,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     @inline(__always)
     func prefetch(_ key: Key) -> UInt64 {
         let hash = key.slotHash
-        let bucket = buckets[Int(truncatingIfNeeded: hash) & mask]
+        let bucket = buckets[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return bucket }
         return entries.withUnsafeBufferPointer { pointer in
             UnsafeRawPointer(pointer.baseAddress! + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1))
@@ -70,7 +84,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     func find(_ key: Key) -> Int? {
         let hash = key.slotHash
         let tag = Self.tag(hash)
-        var index = Int(truncatingIfNeeded: hash) & mask
+        var index = home(hash)
         while true {
             let bucket = buckets[index]
             if bucket == 0 { return nil }
@@ -87,7 +101,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     mutating func findOrInsert(_ key: Key, value: @autoclosure () -> Value) -> (slot: Int, isNew: Bool) {
         let hash = key.slotHash
         let tag = Self.tag(hash)
-        var index = Int(truncatingIfNeeded: hash) & mask
+        var index = home(hash)
         while true {
             let bucket = buckets[index]
             if bucket == 0 { break }
@@ -119,15 +133,14 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     mutating func remove(slot: Int) {
         precondition(isLive[slot], "slot is not live")
         let target = UInt64(slot + 1)
-        var index = Int(truncatingIfNeeded: entries[slot].key.slotHash) & mask
+        var index = home(entries[slot].key.slotHash)
         while buckets[index] & 0xffff_ffff != target { index = (index + 1) & mask }
         // Backward-shift deletion: pull later entries of the probe run into the hole when their home
         // bucket is not between the hole and them.
         var hole = index
         var next = (hole + 1) & mask
         while buckets[next] != 0 {
-            let slotAt = Int(truncatingIfNeeded: buckets[next] & 0xffff_ffff) - 1
-            let home = Int(truncatingIfNeeded: entries[slotAt].key.slotHash) & mask
+            let home = Self.home(ofBucket: buckets[next], mask: mask)
             if (next &- home) & mask >= (next &- hole) & mask {
                 buckets[hole] = buckets[next]
                 hole = next
@@ -157,19 +170,28 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
 
     private mutating func grow() { rebuild(size: buckets.count * 2) }
 
+    /// Re-places the buckets of live slots into `size` buckets, from the old buckets alone.
     private mutating func rebuild(size: Int) {
-        if size == buckets.count {
-            // Clearing in place keeps the pages: a fresh array of this size is a new mapping to fault in.
-            for index in buckets.indices { buckets[index] = 0 }
+        var fresh = spareBuckets
+        spareBuckets = []
+        if fresh.count == size {
+            for index in fresh.indices { fresh[index] = 0 }
         } else {
-            buckets = [UInt64](repeating: 0, count: size)
+            fresh = [UInt64](repeating: 0, count: size)
         }
-        mask = size - 1
-        for slot in entries.indices where isLive[slot] {
-            let hash = entries[slot].key.slotHash
-            var index = Int(truncatingIfNeeded: hash) & mask
-            while buckets[index] != 0 { index = (index + 1) & mask }
-            buckets[index] = Self.tag(hash) << 32 | UInt64(slot + 1)
+        let newMask = size - 1
+        isLive.withUnsafeBufferPointer { isLive in
+            fresh.withUnsafeMutableBufferPointer { fresh in
+                for bucket in buckets where bucket != 0 && isLive[Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1] {
+                    var index = Self.home(ofBucket: bucket, mask: newMask)
+                    while fresh[index] != 0 { index = (index + 1) & newMask }
+                    fresh[index] = bucket
+                }
+            }
         }
+        swap(&buckets, &fresh)
+        // The old array is kept for the next same-size rebuild; after growth it is too small to reuse.
+        if fresh.count == size { spareBuckets = fresh }
+        mask = newMask
     }
 }
