@@ -39,24 +39,31 @@ struct _FanDetection: Sendable {
     }
 
     mutating func process(_ batch: TxBatch, detector: String, pattern: String, alerts: inout [Alert]) {
-        var chunk = 0
-        while chunk < batch.count {
-            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
-            chunk = rows.upperBound
-            for row in rows where counts(batch, row) {
-                let (from, to) = (batch.from[row], batch.to[row])
-                prefetchSink &+= hubIsSender ? counter.prefetch(hub: from, counterparty: to) : counter.prefetch(hub: to, counterparty: from)
-            }
-            for row in rows where counts(batch, row) {
-                let from = batch.from[row], to = batch.to[row]
-                let (hub, counterparty) = hubIsSender ? (from, to) : (to, from)
-                guard let slot = counter.observe(hub: hub, counterparty: counterparty, batch: batch, row: row) else { continue }
-                alerts.append(_FanAlert.make(
-                    batch: batch, row: row, detector: detector, pattern: pattern,
-                    hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
-                    minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
-                    noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
-                ))
+        // Per chunk: the counted rows and their table hashes, gathered (and their lines prefetched) once.
+        withUnsafeTemporaryAllocation(of: (row: Int, hashes: _FanCounter.Hashes).self, capacity: _Prefetch.chunkRows) { pending in
+            var chunk = 0
+            while chunk < batch.count {
+                let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+                chunk = rows.upperBound
+                var counted = 0
+                for row in rows where counts(batch, row) {
+                    let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
+                    let hashes = counter.hashes(hub: hub, counterparty: counterparty)
+                    prefetchSink &+= counter.prefetch(hashes)
+                    pending[counted] = (row, hashes)
+                    counted += 1
+                }
+                for (row, hashes) in pending[0 ..< counted] {
+                    let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
+                    guard let slot = counter.observe(hub: hub, counterparty: counterparty, hashes: hashes, batch: batch, row: row)
+                    else { continue }
+                    alerts.append(_FanAlert.make(
+                        batch: batch, row: row, detector: detector, pattern: pattern,
+                        hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
+                        minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
+                        noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
+                    ))
+                }
             }
         }
     }

@@ -102,12 +102,23 @@ struct _FanCounter: Sendable {
 
     var trackedEntries: Int { hubs.count + seen.count }
 
-    /// Loads the table lines ``observe(hub:counterparty:batch:row:)`` will touch for this pair (called a
-    /// few rows ahead so the cache misses of several rows overlap; changes nothing).
+    /// The table hashes of a row's hub and pair, computed once for both the prefetch and the lookups.
+    struct Hashes {
+        var hub: UInt64
+        var edge: UInt64
+    }
+
     @inline(__always)
-    func prefetch(hub: AccountKey, counterparty: AccountKey) -> UInt64 {
-        var sink = hubs.prefetch(hub)
-        if noveltySeconds > 0 { sink &+= seen.prefetch(_EdgeKey(from: hub, to: counterparty)) }
+    func hashes(hub: AccountKey, counterparty: AccountKey) -> Hashes {
+        Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? _EdgeKey(from: hub, to: counterparty).slotHash : 0)
+    }
+
+    /// Loads the table lines ``observe(hub:counterparty:hashes:batch:row:)`` will touch for a pair with
+    /// `hashes` (called a few rows ahead so the cache misses of several rows overlap; changes nothing).
+    @inline(__always)
+    func prefetch(_ hashes: Hashes) -> UInt64 {
+        var sink = hubs.prefetch(hash: hashes.hub)
+        if noveltySeconds > 0 { sink &+= seen.prefetch(hash: hashes.edge) }
         return sink
     }
 
@@ -115,17 +126,23 @@ struct _FanCounter: Sendable {
     /// must alert (read the window with ``evidence(hub:)``).
     @inline(__always)
     mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
+        observe(hub: hub, counterparty: counterparty, hashes: hashes(hub: hub, counterparty: counterparty), batch: batch, row: row)
+    }
+
+    /// ``observe(hub:counterparty:batch:row:)`` with the pair's ``hashes(hub:counterparty:)`` at hand.
+    @inline(__always)
+    mutating func observe(hub: AccountKey, counterparty: AccountKey, hashes: Hashes, batch: TxBatch, row: Int) -> Int? {
         let time = batch.blockTime[row]
         if sweeps.isDue(at: time) { sweep(now: time) }
         if noveltySeconds > 0 {
-            let (edge, isNew) = seen.findOrInsert(_EdgeKey(from: hub, to: counterparty), value: time)
+            let (edge, isNew) = seen.findOrInsert(_EdgeKey(from: hub, to: counterparty), hash: hashes.edge, value: time)
             if !isNew {
                 let previous = seen[edge]
                 seen[edge] = time
                 if time - previous <= noveltySeconds { return nil }
             }
         }
-        let slot = hubs.findOrInsert(hub, value: Hub(lastActive: time)).slot
+        let slot = hubs.findOrInsert(hub, hash: hashes.hub, value: Hub(lastActive: time)).slot
         let alerting = Self.record(
             in: &hubs[slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
             settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)

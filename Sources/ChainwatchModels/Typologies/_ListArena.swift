@@ -41,7 +41,13 @@ struct _ListArena<Element: Sendable>: Sendable {
 
     /// Element `index` (0 = oldest) of `list`.
     @inline(__always)
-    func element(_ index: Int, of list: List) -> Element { storage[position(UInt32(index), in: list)] }
+    func element(_ index: Int, of list: List) -> Element {
+        // Checked against the list's count (in a register) instead of the storage's: a position within a
+        // list's block lies inside `storage`.
+        precondition(index >= 0 && index < Int(list.count), "list index out of range")
+        let position = position(UInt32(index), in: list)
+        return storage.withUnsafeBufferPointer { $0[position] }
+    }
 
     /// Replaces element `index` of `list`.
     @inline(__always)

@@ -69,8 +69,11 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// Loads the bucket and entry a lookup of `key` would read first, so a later lookup finds them in cache
     /// (called a few rows ahead; changes nothing). Returns a value to fold into a sink.
     @inline(__always)
-    func prefetch(_ key: Key) -> UInt64 {
-        let hash = key.slotHash
+    func prefetch(_ key: Key) -> UInt64 { prefetch(hash: key.slotHash) }
+
+    /// ``prefetch(_:)`` for the key whose `slotHash` is `hash`.
+    @inline(__always)
+    func prefetch(hash: UInt64) -> UInt64 {
         let bucket = buckets[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return bucket }
         return entries.withUnsafeBufferPointer { pointer in
@@ -82,35 +85,48 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// The slot of `key`, if present.
     @inline(__always)
     func find(_ key: Key) -> Int? {
-        let hash = key.slotHash
+        let found = probe(key, hash: key.slotHash)
+        return found.slot < 0 ? nil : found.slot
+    }
+
+    /// Where `key` is: its slot (−1 when absent) and the bucket holding it, or else the empty bucket that
+    /// ends its probe run (where it would go).
+    ///
+    /// Reads through unchecked buffers: bucket indexes are masked to the array's size, and a bucket's slot
+    /// is always an entry index (the invariant every insertion and removal keeps).
+    @inline(__always)
+    private func probe(_ key: Key, hash: UInt64) -> (bucket: Int, slot: Int) {
         let tag = Self.tag(hash)
         var index = home(hash)
-        while true {
-            let bucket = buckets[index]
-            if bucket == 0 { return nil }
-            if bucket >> 32 == tag {
-                let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
-                if entries[slot].key == key { return slot }
+        let mask = mask
+        return buckets.withUnsafeBufferPointer { buckets in
+            entries.withUnsafeBufferPointer { entries in
+                while true {
+                    let bucket = buckets[index]
+                    if bucket == 0 { return (index, -1) }
+                    if bucket >> 32 == tag {
+                        let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
+                        if entries[slot].key == key { return (index, slot) }
+                    }
+                    index = (index + 1) & mask
+                }
             }
-            index = (index + 1) & mask
         }
     }
 
     /// The slot of `key`, inserting it with `value` when absent (`isNew`).
     @inline(__always)
     mutating func findOrInsert(_ key: Key, value: @autoclosure () -> Value) -> (slot: Int, isNew: Bool) {
-        let hash = key.slotHash
+        findOrInsert(key, hash: key.slotHash, value: value())
+    }
+
+    /// ``findOrInsert(_:value:)`` with the key's `slotHash` already at hand (`hash`).
+    @inline(__always)
+    mutating func findOrInsert(_ key: Key, hash: UInt64, value: @autoclosure () -> Value) -> (slot: Int, isNew: Bool) {
+        let found = probe(key, hash: hash)
+        if found.slot >= 0 { return (found.slot, false) }
+        let index = found.bucket
         let tag = Self.tag(hash)
-        var index = home(hash)
-        while true {
-            let bucket = buckets[index]
-            if bucket == 0 { break }
-            if bucket >> 32 == tag {
-                let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
-                if entries[slot].key == key { return (slot, false) }
-            }
-            index = (index + 1) & mask
-        }
         let slot: Int
         if !freeSlots.isEmpty {
             // `removeLast` inlines; the generic `popLast` stays a call on this hot path.
