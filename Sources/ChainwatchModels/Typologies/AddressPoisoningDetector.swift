@@ -70,26 +70,31 @@ public struct AddressPoisoningDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
-        var chunk = 0
-        while chunk < batch.count {
-            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
-            chunk = rows.upperBound
-            for row in rows {
-                prefetchSink &+= recent.prefetch(batch.to[row])
-                if batch.amount[row] >= configuration.maxPoisonAmount { prefetchSink &+= recent.prefetch(batch.from[row]) }
+        // Per chunk: each row's table hashes (receiver, sender), computed once for the prefetch and the row.
+        withUnsafeTemporaryAllocation(of: (to: UInt64, from: UInt64).self, capacity: _Prefetch.chunkRows) { hashes in
+            var chunk = 0
+            while chunk < batch.count {
+                let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+                chunk = rows.upperBound
+                for row in rows {
+                    let to = batch.to[row].slotHash, from = batch.from[row].slotHash
+                    hashes[row - rows.lowerBound] = (to, from)
+                    prefetchSink &+= recent.prefetch(hash: to)
+                    if batch.amount[row] >= configuration.maxPoisonAmount { prefetchSink &+= recent.prefetch(hash: from) }
+                }
+                for row in rows { process(row: row, of: batch, hashes: hashes[row - rows.lowerBound], alerts: &alerts) }
             }
-            for row in rows { process(row: row, of: batch, alerts: &alerts) }
         }
     }
 
     @inline(__always)
-    private mutating func process(row: Int, of batch: TxBatch, alerts: inout [Alert]) {
+    private mutating func process(row: Int, of batch: TxBatch, hashes: (to: UInt64, from: UInt64), alerts: inout [Alert]) {
         let from = batch.from[row], to = batch.to[row]
         guard from != to, !batch.flags[row].contains(.contractCreation) else { return }
         let time = batch.blockTime[row]
         if sweeps.isDue(at: time) { sweep(now: time) }
         if batch.amount[row] < configuration.maxPoisonAmount {
-            guard let slot = recent.find(to) else { return }
+            guard let slot = recent.find(to, hash: hashes.to) else { return }
             let list = recent[slot].counterparties
             for index in (0 ..< Int(list.count)).reversed() {
                 let entry = lists.element(index, of: list)
@@ -105,8 +110,8 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         } else {
             let ref = refs.store(batch: batch, row: row)
             refs.retain(ref)
-            remember(to, for: from, time: time, ref: ref)
-            remember(from, for: to, time: time, ref: ref)
+            remember(to, for: from, hash: hashes.from, time: time, ref: ref)
+            remember(from, for: to, hash: hashes.to, time: time, ref: ref)
         }
     }
 
@@ -133,8 +138,9 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         return leading + trailing
     }
 
-    private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, time: Int64, ref: UInt32) {
-        let slot = recent.findOrInsert(account, value: Recent(lastTime: time)).slot
+    /// Adds `counterparty` to what `account` (whose table hash is `hash`) remembers.
+    private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, hash: UInt64, time: Int64, ref: UInt32) {
+        let slot = recent.findOrInsert(account, hash: hash, value: Recent(lastTime: time)).slot
         Self.add(
             Counterparty(key: counterparty, ref: ref, time: time), to: &recent[slot], lists: &lists, refs: &refs,
             keeping: configuration.maxCounterpartiesPerAccount

@@ -84,8 +84,12 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
 
     /// The slot of `key`, if present.
     @inline(__always)
-    func find(_ key: Key) -> Int? {
-        let found = probe(key, hash: key.slotHash)
+    func find(_ key: Key) -> Int? { find(key, hash: key.slotHash) }
+
+    /// ``find(_:)`` with the key's `slotHash` already at hand (`hash`).
+    @inline(__always)
+    func find(_ key: Key, hash: UInt64) -> Int? {
+        let found = probe(key, hash: hash)
         return found.slot < 0 ? nil : found.slot
     }
 
