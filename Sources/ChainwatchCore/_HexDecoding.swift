@@ -3,10 +3,12 @@
 /// again, so this is the hottest per-character work of parsing. A digit at a time costs about twenty
 /// instructions (range checks, nibble value, shift into the result); a vector lane costs well under one.
 ///
-/// Only whole-vector operations and concrete vector-to-vector comparisons are used: the generic SIMD helpers
-/// (comparisons with a scalar, `pointwiseMin`, `all`, reading lanes in a loop) compile to per-lane loops or calls
-/// through memory. Each function reads only the bytes of `text`: the vectors start after the `0x` and the last one
-/// ends at the last byte, overlapping the one before it where the digits are not a multiple of 16.
+/// Only operations that are vector instructions after inlining: the concrete vector-to-vector arithmetic and
+/// comparisons, bit casts, and lane reads at constant indices (shuffles to LLVM). The generic SIMD helpers
+/// (comparisons with a scalar, `pointwiseMin`, `all`, `init(truncatingIfNeeded:)`) are per-lane loops that are not
+/// reliably inlined, and a call or a lane loop through memory when they are not (checked with `objdump -d`).
+/// Each function reads only the bytes of `text`: the vectors start after the `0x` and the last one ends at the last
+/// byte, overlapping the one before it where the digits are not a multiple of 16.
 /// Public for the decoders and the typology detectors; not API.
 public enum _HexDecoding {
     public typealias Vector = SIMD16<UInt8>
@@ -24,10 +26,16 @@ public enum _HexDecoding {
         // Digits 24–39: its first eight repeat the end of `second`; only its last four bytes are kept.
         let last = digits(base, at: 26, eitherCase: true)
         guard allSet(first.valid .& second.valid .& last.valid) else { return nil }
-        let bytes = unsafeBitCast(pack(first.nibbles, second.nibbles), to: SIMD2<UInt64>.self)
-        let lastBytes = unsafeBitCast(pack(last.nibbles, last.nibbles), to: SIMD4<UInt32>.self)
+        // `high` and `low` from one pack, so that each pack's result is used whole: with only a middle part of one
+        // used, LLVM narrows the shuffle into a longer sequence.
+        let outer = pack(first.nibbles, last.nibbles)
+        let middle = unsafeBitCast(pack(second.nibbles, second.nibbles), to: SIMD2<UInt64>.self)
         // The bytes are in text order, so each field is their big-endian reading.
-        return AccountKey(high: UInt64(bigEndian: bytes[0]), middle: UInt64(bigEndian: bytes[1]), low: UInt32(bigEndian: lastBytes[1]))
+        return AccountKey(
+            high: UInt64(bigEndian: unsafeBitCast(outer, to: SIMD2<UInt64>.self)[0]),
+            middle: UInt64(bigEndian: middle[0]),
+            low: UInt32(bigEndian: unsafeBitCast(outer, to: SIMD4<UInt32>.self)[3])
+        )
     }
 
     /// Whether `text` is `0x` or `0X` followed by exactly 64 hex digits in either case (a transaction hash).
@@ -65,12 +73,14 @@ public enum _HexDecoding {
     @inlinable @inline(__always)
     static func digits(_ base: UnsafeRawPointer, at offset: Int, eitherCase: Bool) -> (nibbles: Vector, valid: Mask) {
         let text = base.loadUnaligned(fromByteOffset: offset, as: Vector.self)
-        // Unsigned wrap-around turns each range check into one compare. Setting bit 5 folds `A`–`F` onto `a`–`f`
-        // (and nothing else onto them); it would also fold control bytes onto `0`–`9`, so digits use `text` as is.
-        let digit = text &- Vector(repeating: 0x30)
-        let letter = (eitherCase ? text | Vector(repeating: 0x20) : text) &- Vector(repeating: 0x61)
-        let isLetter = letter .< Vector(repeating: 6)
-        let valid = (digit .< Vector(repeating: 10)) .| isLetter
+        // Each range is moved to start at Int8.min so that one signed compare (`pcmpgtb`) checks it; SSE2 has no
+        // unsigned byte compare. Setting bit 5 folds `A`–`F` onto `a`–`f` (and nothing else onto them); it would
+        // also fold control bytes onto `0`–`9`, so digits use `text` as it is.
+        let digit = unsafeBitCast(text &+ Vector(repeating: 0x80 - 0x30), to: SIMD16<Int8>.self)
+        let folded = eitherCase ? text | Vector(repeating: 0x20) : text
+        let letter = unsafeBitCast(folded &+ Vector(repeating: 0x80 - 0x61), to: SIMD16<Int8>.self)
+        let isLetter = letter .< SIMD16<Int8>(repeating: Int8.min + 6)
+        let valid = (digit .< SIMD16<Int8>(repeating: Int8.min + 10)) .| isLetter
         // `0`–`9` and `a`–`f`/`A`–`F` end in the nibbles 0–9 and 1–6: letters add 9. A true mask lane is all ones.
         let nine = unsafeBitCast(isLetter, to: Vector.self) & Vector(repeating: 9)
         return ((text & Vector(repeating: 0x0f)) &+ nine, valid)
@@ -79,17 +89,26 @@ public enum _HexDecoding {
     /// The 16 bytes that 32 digit values spell (`first`'s then `second`'s, two per byte, the first one high).
     @inlinable @inline(__always)
     static func pack(_ first: Vector, _ second: Vector) -> Vector {
-        // In 16-bit lanes each pair is one lane; its high-nibble digit is the lane's first byte in memory.
-        func pairs(_ digits: Vector) -> SIMD8<UInt16> {
-            let lanes = unsafeBitCast(digits, to: SIMD8<UInt16>.self)
-            #if _endian(little)
-            return (lanes &<< 4 | lanes &>> 8) & SIMD8(repeating: 0xff)
-            #else
-            return (lanes &>> 4 | lanes) & SIMD8(repeating: 0xff)
-            #endif
-        }
-        // With the high bytes clear, the narrowing is one `packuswb`.
-        return Vector(truncatingIfNeeded: SIMD16(lowHalf: pairs(first), highHalf: pairs(second)))
+        let a = pairs(first), b = pairs(second)
+        // Constant lane reads into the 16-scalar initializer are one shuffle to LLVM: `psrlw` and `packuswb` on
+        // SSE2. (`init(truncatingIfNeeded:)` and `oddHalf` are generic lane loops, not always inlined.)
+        return Vector(
+            a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15],
+            b[1], b[3], b[5], b[7], b[9], b[11], b[13], b[15]
+        )
+    }
+
+    /// Each pair of digit values as one byte in the odd lanes (the second byte of each 16-bit lane in memory); the
+    /// even lanes hold garbage.
+    @inlinable @inline(__always)
+    static func pairs(_ digits: Vector) -> Vector {
+        let lanes = unsafeBitCast(digits, to: SIMD8<UInt16>.self)
+        #if _endian(little)
+        // The high-nibble digit is the lane's low byte: shifted to the top nibble, beside the other digit.
+        return unsafeBitCast(lanes &<< 12 | lanes, to: Vector.self)
+        #else
+        return unsafeBitCast(lanes &>> 4 | lanes, to: Vector.self)
+        #endif
     }
 
     /// Whether every lane of `mask` is true, as one 128-bit compare (`all(_:)` is a call to a reduction loop).
