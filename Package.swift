@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "ChainwatchModels",
             dependencies: [
-                "ChainwatchCore", "ChainwatchFeatures", "_ChainwatchAVX2Kernels",
+                "ChainwatchCore", "ChainwatchFeatures", "_ChainwatchAVX2Kernels", "CProcessor",
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),

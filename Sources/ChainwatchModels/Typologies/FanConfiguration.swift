@@ -26,7 +26,6 @@ struct _FanDetection: Sendable {
     var counter: _FanCounter
     /// `true`: the sender is the hub (fan-out); `false`: the receiver is (fan-in).
     let hubIsSender: Bool
-    private var prefetchSink: UInt64 = 0
 
     init(configuration: FanConfiguration, hubIsSender: Bool) {
         self.configuration = configuration
@@ -39,33 +38,53 @@ struct _FanDetection: Sendable {
     }
 
     mutating func process(_ batch: TxBatch, detector: String, pattern: String, alerts: inout [Alert]) {
-        // Per chunk: the counted rows and their table hashes, gathered (and their lines prefetched) once.
-        withUnsafeTemporaryAllocation(of: (row: Int, hashes: _FanCounter.Hashes).self, capacity: _Prefetch.chunkRows) { pending in
-            var chunk = 0
-            while chunk < batch.count {
-                let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
-                chunk = rows.upperBound
-                var counted = 0
-                for row in rows where counts(batch, row) {
-                    let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
-                    let hashes = counter.hashes(hub: hub, counterparty: counterparty)
-                    prefetchSink &+= counter.prefetch(hashes)
-                    pending[counted] = (row, hashes)
-                    counted += 1
-                }
-                for (row, hashes) in pending[0 ..< counted] {
-                    let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
-                    guard let slot = counter.observe(hub: hub, counterparty: counterparty, hashes: hashes, batch: batch, row: row)
-                    else { continue }
-                    alerts.append(_FanAlert.make(
-                        batch: batch, row: row, detector: detector, pattern: pattern,
-                        hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
-                        minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
-                        noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
-                    ))
-                }
+        // Rows go in chunks. A chunk's counted rows and their table hashes are gathered (and their bucket
+        // lines requested) one chunk before it runs; just before it runs, its entry lines are requested.
+        typealias Pending = (row: Int, hashes: _FanCounter.Hashes)
+        // Heap scratch rather than `withUnsafeTemporaryAllocation`: inside that closure every call on
+        // `counter` copied it (retaining each of its arrays), twice per row.
+        let buffer = UnsafeMutableBufferPointer<Pending>.allocate(capacity: 2 * _Prefetch.chunkRows)
+        defer { buffer.deallocate() }
+        var current = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< _Prefetch.chunkRows])
+        var next = UnsafeMutableBufferPointer(rebasing: buffer[_Prefetch.chunkRows...])
+        var currentCount = gather(0 ..< min(_Prefetch.chunkRows, batch.count), of: batch, into: current)
+        var chunk = min(_Prefetch.chunkRows, batch.count)
+        while currentCount > 0 || chunk < batch.count {
+            let upcoming = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+            chunk = upcoming.upperBound
+            let nextCount = gather(upcoming, of: batch, into: next)
+            for (_, hashes) in current[0 ..< currentCount] { counter.prefetchEntries(hashes) }
+            for (row, hashes) in current[0 ..< currentCount] {
+                let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
+                guard let slot = counter.observe(hub: hub, counterparty: counterparty, hashes: hashes, batch: batch, row: row)
+                else { continue }
+                alerts.append(_FanAlert.make(
+                    batch: batch, row: row, detector: detector, pattern: pattern,
+                    hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
+                    minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
+                    noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
+                ))
             }
+            swap(&current, &next)
+            currentCount = nextCount
         }
+    }
+
+    /// Writes the counted rows of `rows` with their table hashes into `pending`, requests their buckets,
+    /// and returns how many there are.
+    @inline(__always)
+    private func gather(
+        _ rows: Range<Int>, of batch: TxBatch, into pending: UnsafeMutableBufferPointer<(row: Int, hashes: _FanCounter.Hashes)>
+    ) -> Int {
+        var counted = 0
+        for row in rows where counts(batch, row) {
+            let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
+            let hashes = counter.hashes(hub: hub, counterparty: counterparty)
+            counter.prefetchBuckets(hashes)
+            pending[counted] = (row, hashes)
+            counted += 1
+        }
+        return counted
     }
 
     @inline(__always)

@@ -122,6 +122,20 @@ struct _FanCounter: Sendable {
         return sink
     }
 
+    /// Requests the table buckets of a pair with `hashes` (a chunk ahead; see ``prefetchEntries(_:)``).
+    @inline(__always)
+    func prefetchBuckets(_ hashes: Hashes) {
+        hubs.prefetchBucket(hash: hashes.hub)
+        if noveltySeconds > 0 { seen.prefetchBucket(hash: hashes.edge) }
+    }
+
+    /// Requests the table entries of a pair with `hashes` whose buckets were requested a chunk before.
+    @inline(__always)
+    func prefetchEntries(_ hashes: Hashes) {
+        hubs.prefetchEntry(hash: hashes.hub)
+        if noveltySeconds > 0 { seen.prefetchEntry(hash: hashes.edge) }
+    }
+
     /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's slot when this row
     /// must alert (read the window with ``evidence(hub:)``).
     @inline(__always)
