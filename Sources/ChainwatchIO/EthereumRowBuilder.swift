@@ -30,20 +30,20 @@ enum EthereumRowBuilder {
         _ fields: Fields, source: String, line: Int64, into batch: inout TxBatch
     ) -> String? {
         guard let hash = fields.hash, hash.count > 0 else { return "missing hash" }
-        guard _HexParsing.isHash(hash) else { return "hash is not 0x + 64 hex digits" }
+        guard _HexDecoding.isHash(hash) else { return "hash is not 0x + 64 hex digits" }
         guard let blockText = fields.blockNumber, blockText.count > 0 else { return "missing block_number" }
         guard let blockNumber = DecimalAmount.parseInt64(blockText) else { return "block_number is not a decimal integer" }
         guard let timeText = fields.blockTimestamp, timeText.count > 0 else { return "missing block_timestamp" }
         guard let blockTime = DecimalAmount.parseInt64(timeText) else { return "block_timestamp is not a decimal integer" }
         guard let fromText = fields.fromAddress, fromText.count > 0 else { return "missing from_address" }
-        guard let from = _HexParsing.accountKey(fromText) else { return "from_address is not a 20-byte hex address" }
+        guard let from = _HexDecoding.accountKey(fromText) else { return "from_address is not a 20-byte hex address" }
         var flags: TxFlags = []
         var to = AccountKey.none
         let toText = fields.toAddress ?? UnsafeRawBufferPointer(start: nil, count: 0)
         if toText.isEmpty {
             flags.insert(.contractCreation)
         } else {
-            guard let key = _HexParsing.accountKey(toText) else { return "to_address is not a 20-byte hex address" }
+            guard let key = _HexDecoding.accountKey(toText) else { return "to_address is not a 20-byte hex address" }
             to = key
         }
         guard let value = fields.value, value.count > 0 else { return "missing value" }

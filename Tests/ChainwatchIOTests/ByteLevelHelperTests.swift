@@ -87,8 +87,8 @@ struct ByteLevelHelperTests {
         for _ in 0 ..< 200 {
             let address = Array("0x".utf8) + (0 ..< 40).map { _ in alphabet.randomElement(using: &generator)! }
             address.withUnsafeBytes { raw in
-                #expect(_HexParsing.accountKey(raw) == AccountKey(hexAddress: raw))
-                #expect(_HexParsing.accountKey(raw) != nil)
+                #expect(_HexDecoding.accountKey(raw) == AccountKey(hexAddress: raw))
+                #expect(_HexDecoding.accountKey(raw) != nil)
             }
         }
         let valid = Array("0x64a018b23b4d7a077dffa6723462bc722861c5ad".utf8)
@@ -96,19 +96,19 @@ struct ByteLevelHelperTests {
             for byte: UInt8 in [0, 0x2F, 0x3A, 0x40, 0x47, 0x60, 0x67, 0x7A, 0x80, 0xFF] {
                 var broken = valid
                 broken[position] = byte
-                broken.withUnsafeBytes { raw in #expect(_HexParsing.accountKey(raw) == nil) }
+                broken.withUnsafeBytes { raw in #expect(_HexDecoding.accountKey(raw) == nil) }
             }
         }
         for text in ["", "0x", "64a018b23b4d7a077dffa6723462bc722861c5ad00", "0x64a018b23b4d7a077dffa6723462bc722861c5a"] {
-            Array(text.utf8).withUnsafeBytes { raw in #expect(_HexParsing.accountKey(raw) == nil) }
+            Array(text.utf8).withUnsafeBytes { raw in #expect(_HexDecoding.accountKey(raw) == nil) }
         }
         let hash = "0x" + String(repeating: "0123456789abcdeF", count: 4)
-        Array(hash.utf8).withUnsafeBytes { raw in #expect(_HexParsing.isHash(raw)) }
+        Array(hash.utf8).withUnsafeBytes { raw in #expect(_HexDecoding.isHash(raw)) }
         for position in 2 ..< 66 {
             var broken = Array(hash.utf8)
             broken[position] = UInt8(ascii: "g")
-            broken.withUnsafeBytes { raw in #expect(!_HexParsing.isHash(raw)) }
+            broken.withUnsafeBytes { raw in #expect(!_HexDecoding.isHash(raw)) }
         }
-        Array((hash + "0").utf8).withUnsafeBytes { raw in #expect(!_HexParsing.isHash(raw)) }
+        Array((hash + "0").utf8).withUnsafeBytes { raw in #expect(!_HexDecoding.isHash(raw)) }
     }
 }
