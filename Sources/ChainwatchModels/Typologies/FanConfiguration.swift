@@ -33,7 +33,7 @@ struct _FanDetection: Sendable {
         counter = _FanCounter(
             minCounterparties: configuration.minCounterparties, windowSeconds: configuration.windowSeconds,
             noveltySeconds: configuration.noveltySeconds, maxTracked: configuration.maxTracked,
-            maxWindowEntries: configuration.maxWindowEntries, hubIsSender: hubIsSender
+            maxWindowEntries: configuration.maxWindowEntries
         )
     }
 

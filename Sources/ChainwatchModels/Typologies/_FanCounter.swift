@@ -17,16 +17,16 @@ import ChainwatchCore
 /// counts saturate there). Cost per row: two hash lookups plus, for distinct counting without novelty,
 /// a scan of the hub's window entries.
 ///
-/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 80-byte entries in
-/// one shared ``_ListArena``. An entry holds the counted transfer itself (hash bytes, block, counterparty),
-/// since the hub and its role give the rest: appending it writes into the hub's own block, where a handle
-/// into a transaction pool cost a cache miss on a cold record at every release and store.
+/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 72-byte entries in
+/// one shared ``_ListArena``. An entry holds what the count, the total and the evidence need of the counted
+/// transfer (time, amount, hash bytes, counterparty), since the hub gives the rest: appending it writes into
+/// the hub's own block, where a handle into a transaction pool cost a cache miss on a cold record at every
+/// release and store.
 struct _FanCounter: Sendable {
     /// One counted transfer of a hub: what the window and the totals need, and what evidence shows of it.
     struct Entry: Sendable {
         var time: Int64
         var amount: Double
-        var block: Int64
         var hash: _TxHash
         var counterparty: AccountKey
         /// The transaction's handle in `irregular` when its hash is not canonical, else ``Entry/regular``.
@@ -72,12 +72,10 @@ struct _FanCounter: Sendable {
     let maxTracked: Int
     let maxWindowEntries: Int
     let distinct: Bool
-    /// `true`: the hub sent each counted transfer; `false`: it received it.
-    let hubIsSender: Bool
     private var hubs = _SlotTable<AccountKey, Hub>()
     private var windows = _ListArena<Entry>(
         filler: Entry(
-            time: 0, amount: 0, block: 0, hash: _TxHash(words: (0, 0, 0, 0)), counterparty: .none, irregular: Entry.regular
+            time: 0, amount: 0, hash: _TxHash(words: (0, 0, 0, 0)), counterparty: .none, irregular: Entry.regular
         )
     )
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
@@ -88,10 +86,9 @@ struct _FanCounter: Sendable {
 
     init(
         minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64, maxTracked: Int, maxWindowEntries: Int,
-        distinct: Bool = true, hubIsSender: Bool = true
+        distinct: Bool = true
     ) {
         self.distinct = distinct
-        self.hubIsSender = hubIsSender
         self.minCounterparties = max(1, minCounterparties)
         self.windowSeconds = max(0, windowSeconds)
         self.noveltySeconds = max(0, noveltySeconds)
@@ -111,15 +108,6 @@ struct _FanCounter: Sendable {
     @inline(__always)
     func hashes(hub: AccountKey, counterparty: AccountKey) -> Hashes {
         Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? _EdgeKey(from: hub, to: counterparty).slotHash : 0)
-    }
-
-    /// Loads the table lines ``observe(hub:counterparty:hashes:batch:row:)`` will touch for a pair with
-    /// `hashes` (called a few rows ahead so the cache misses of several rows overlap; changes nothing).
-    @inline(__always)
-    func prefetch(_ hashes: Hashes) -> UInt64 {
-        var sink = hubs.prefetch(hash: hashes.hub)
-        if noveltySeconds > 0 { sink &+= seen.prefetch(hash: hashes.edge) }
-        return sink
     }
 
     /// Requests the table buckets of a pair with `hashes` (a chunk ahead; see ``prefetchEntries(_:)``).
@@ -189,7 +177,7 @@ struct _FanCounter: Sendable {
         }
         let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
         let entry = Entry(
-            time: time, amount: batch.amount[row], block: batch.blockNumber[row], hash: hash ?? _TxHash(words: (0, 0, 0, 0)),
+            time: time, amount: batch.amount[row], hash: hash ?? _TxHash(words: (0, 0, 0, 0)),
             counterparty: counterparty, irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular
         )
         if state.window.isEmpty { state.firstTime = time }
