@@ -208,7 +208,11 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         rebuild(size: buckets.count)
     }
 
-    private mutating func grow() { rebuild(size: buckets.count * 2) }
+    private mutating func grow() {
+        // A bucket's tag holds hash bits 1…31, enough to place it in up to 2³¹ buckets.
+        precondition(buckets.count < 1 << 31, "slot table is full")
+        rebuild(size: buckets.count * 2)
+    }
 
     /// Re-places the buckets of live slots into `size` buckets, from the old buckets alone.
     private mutating func rebuild(size: Int) {
