@@ -2,11 +2,12 @@ extension TxBatch {
     /// Appends one row whose text columns are given as raw bytes, copying them straight into the arenas.
     ///
     /// Decoders call this once per valid row so that no `String` is built per field. The caller has
-    /// already validated the fields; `toAddress` is empty for a contract creation (as ``append(_:)`` stores it).
+    /// already validated the fields and decoded the hash (`canonicalHash`: its bytes when the text is canonical);
+    /// `toAddress` is empty for a contract creation (as ``append(_:)`` stores it).
     ///
     /// - Complexity: O(total bytes of the four text fields), amortized; no allocation once capacity is reserved.
     public mutating func appendRow(
-        hash: UnsafeRawBufferPointer, fromAddress: UnsafeRawBufferPointer, toAddress: UnsafeRawBufferPointer,
+        hash: UnsafeRawBufferPointer, canonicalHash: _TxHash?, fromAddress: UnsafeRawBufferPointer, toAddress: UnsafeRawBufferPointer,
         valueRaw: UnsafeRawBufferPointer, blockNumber: Int64, blockTime: Int64, txIndex: Int32, amount: Double,
         gasPrice: Float, flags: TxFlags, from: AccountKey, to: AccountKey, source: String, line: Int64
     ) {
@@ -19,6 +20,7 @@ extension TxBatch {
         self.from.append(from)
         self.to.append(to)
         self.hash.append(bytes: hash)
+        self.canonicalHash.append(canonicalHash)
         self.fromAddress.append(bytes: fromAddress)
         self.toAddress.append(bytes: toAddress)
         self.valueRaw.append(bytes: valueRaw)

@@ -25,6 +25,7 @@ public struct TxFlags: OptionSet, Sendable, Hashable {
 ///     amount       [1.64e-9  7.4     0.0 …]         ETH / BTC (Double, from the exact string)
 ///     from, to     [AccountKey …]                   20-byte keys; `to` = .none on contract creation
 ///     hash, fromAddress, toAddress, valueRaw        StringColumn (exact text from the input)
+///     canonicalHash [_TxHash? …]                    the hash's 32 bytes when its text is canonical
 ///
 /// - Warning: Columns must stay in step: append only through ``append(_:)`` or ``append(from:at:)``.
 public struct TxBatch: Sendable, Equatable {
@@ -39,6 +40,9 @@ public struct TxBatch: Sendable, Equatable {
     public internal(set) var from: [AccountKey] = []
     public internal(set) var to: [AccountKey] = []
     public internal(set) var hash: StringColumn = .init()
+    /// Each row's hash as its 32 bytes when the text is canonical (`0x` + 64 lowercase hex digits), else `nil`:
+    /// decoded once here, as addresses are, rather than by each detector that keeps hashes.
+    public internal(set) var canonicalHash: [_TxHash?] = []
     public internal(set) var fromAddress: StringColumn = .init()
     public internal(set) var toAddress: StringColumn = .init()
     /// The exact integer amount in base units (wei, satoshi) as it appeared in the input.
@@ -69,6 +73,7 @@ public struct TxBatch: Sendable, Equatable {
         sourceIndex.reserveCapacity(rows)
         sourceLine.reserveCapacity(rows)
         hash.reserveCapacity(rows: rows, bytesPerRow: 66)
+        canonicalHash.reserveCapacity(rows)
         fromAddress.reserveCapacity(rows: rows, bytesPerRow: 42)
         toAddress.reserveCapacity(rows: rows, bytesPerRow: 42)
         valueRaw.reserveCapacity(rows: rows, bytesPerRow: 20)
@@ -86,6 +91,7 @@ public struct TxBatch: Sendable, Equatable {
         sourceIndex.removeAll(keepingCapacity: true)
         sourceLine.removeAll(keepingCapacity: true)
         hash.removeAll()
+        canonicalHash.removeAll(keepingCapacity: true)
         fromAddress.removeAll()
         toAddress.removeAll()
         valueRaw.removeAll()
@@ -102,6 +108,8 @@ public struct TxBatch: Sendable, Equatable {
         from.append(tx.from)
         to.append(tx.to)
         hash.append(tx.hash)
+        var text = tx.hash
+        canonicalHash.append(text.withUTF8 { _TxHash(text: $0) })
         fromAddress.append(tx.fromAddress)
         toAddress.append(tx.toAddress ?? "")
         valueRaw.append(tx.valueRaw)
@@ -121,6 +129,7 @@ public struct TxBatch: Sendable, Equatable {
         from.append(other.from[index])
         to.append(other.to[index])
         hash.append(from: other.hash, at: index)
+        canonicalHash.append(other.canonicalHash[index])
         fromAddress.append(from: other.fromAddress, at: index)
         toAddress.append(from: other.toAddress, at: index)
         valueRaw.append(from: other.valueRaw, at: index)
@@ -143,6 +152,7 @@ public struct TxBatch: Sendable, Equatable {
         from.append(contentsOf: other.from[rows])
         to.append(contentsOf: other.to[rows])
         hash.append(from: other.hash, rows: rows)
+        canonicalHash.append(contentsOf: other.canonicalHash[rows])
         fromAddress.append(from: other.fromAddress, rows: rows)
         toAddress.append(from: other.toAddress, rows: rows)
         valueRaw.append(from: other.valueRaw, rows: rows)
@@ -187,7 +197,7 @@ public struct TxBatch: Sendable, Equatable {
         let n = blockNumber.count
         precondition(
             blockTime.count == n && txIndex.count == n && amount.count == n && gasPrice.count == n && flags.count == n
-                && from.count == n && to.count == n && hash.count == n && fromAddress.count == n && toAddress.count == n
+                && from.count == n && to.count == n && hash.count == n && canonicalHash.count == n && fromAddress.count == n && toAddress.count == n
                 && valueRaw.count == n && sourceIndex.count == n && sourceLine.count == n,
             "TxBatch columns out of step"
         )

@@ -30,7 +30,9 @@ enum EthereumRowBuilder {
         _ fields: Fields, source: String, line: Int64, into batch: inout TxBatch
     ) -> String? {
         guard let hash = fields.hash, hash.count > 0 else { return "missing hash" }
-        guard _HexDecoding.isHash(hash) else { return "hash is not 0x + 64 hex digits" }
+        // The canonical form (every Ethereum hash) is decoded and thereby validated; others are only checked.
+        let canonicalHash = _TxHash(text: hash.assumingMemoryBound(to: UInt8.self))
+        guard canonicalHash != nil || _HexDecoding.isHash(hash) else { return "hash is not 0x + 64 hex digits" }
         guard let blockText = fields.blockNumber, blockText.count > 0 else { return "missing block_number" }
         guard let blockNumber = DecimalAmount.parseInt64(blockText) else { return "block_number is not a decimal integer" }
         guard let timeText = fields.blockTimestamp, timeText.count > 0 else { return "missing block_timestamp" }
@@ -64,7 +66,7 @@ enum EthereumRowBuilder {
         }
         if let input = fields.input, input.count > 2 { flags.insert(.hasInput) }
         batch.appendRow(
-            hash: hash, fromAddress: fromText, toAddress: toText, valueRaw: value, blockNumber: blockNumber,
+            hash: hash, canonicalHash: canonicalHash, fromAddress: fromText, toAddress: toText, valueRaw: value, blockNumber: blockNumber,
             blockTime: blockTime, txIndex: txIndex, amount: amount, gasPrice: gasPrice, flags: flags, from: from, to: to,
             source: source, line: line
         )

@@ -1,3 +1,4 @@
+import Foundation
 import ChainwatchCore
 import Testing
 
@@ -50,5 +51,35 @@ struct TxBatchTests {
         #expect(batch.isEmpty && batch.hash.count == 0 && batch.valueRaw.count == 0)
         batch.append(Self.transaction(2))
         #expect(batch[0] == Self.transaction(2))
+    }
+
+    /// The decoded hash column holds the 32 bytes of canonical hashes only, spelled back exactly, and follows its
+    /// rows through every way of appending.
+    @Test func canonicalHashColumnFollowsItsRows() {
+        let canonical = "0x" + (0 ..< 32).map { String(format: "%02x", ($0 * 37 + 11) % 256) }.joined()
+        let forms = [canonical, canonical.uppercased(), "0X" + canonical.dropFirst(2), "0x\(String(canonical.dropFirst(3)))", "tx-1", ""]
+        var batch = TxBatch()
+        for (index, hash) in forms.enumerated() {
+            var row = Self.transaction(index)
+            row.hash = hash
+            batch.append(row)
+        }
+        #expect(batch.canonicalHash.count == forms.count)
+        #expect(batch.canonicalHash.map { $0 != nil } == [true, false, false, false, false, false])
+        let bytes = (0 ..< 32).map { UInt8(($0 * 37 + 11) % 256) }
+        let words = bytes.withUnsafeBytes { $0.loadUnaligned(as: _TxHash.Words.self) }
+        #expect(batch.canonicalHash[0] == _TxHash(words: words))
+        var text = [UInt8](repeating: 0, count: _TxHash.textLength)
+        text.withUnsafeMutableBytes { batch.canonicalHash[0]!.write(into: $0) }
+        #expect(String(decoding: text, as: UTF8.self) == canonical)
+
+        var single = TxBatch(), bulk = TxBatch()
+        for index in stride(from: forms.count - 1, through: 0, by: -1) { single.append(from: batch, at: index) }
+        bulk.append(from: batch, rows: 1 ..< forms.count)
+        #expect(single.canonicalHash.reversed().map { $0 != nil } == batch.canonicalHash.map { $0 != nil })
+        #expect(single.canonicalHash.last! == batch.canonicalHash[0])
+        #expect(bulk.canonicalHash.count == forms.count - 1 && bulk.canonicalHash.allSatisfy { $0 == nil })
+        batch.removeAll()
+        #expect(batch.canonicalHash.isEmpty)
     }
 }

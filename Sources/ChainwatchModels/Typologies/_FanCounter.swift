@@ -175,7 +175,7 @@ struct _FanCounter: Sendable {
                 return false
             }
         }
-        let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
+        let hash = batch.canonicalHash[row]
         let entry = Entry(
             time: time, amount: batch.amount[row], hash: hash ?? _TxHash(words: (0, 0, 0, 0)),
             counterparty: counterparty, irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular

@@ -41,7 +41,7 @@ struct _TxRefPool: Sendable {
     /// Copies row `row` of `batch` into the pool.
     @inline(__always)
     mutating func store(batch: TxBatch, row: Int) -> UInt32 {
-        let hash = batch.hash.withBytes(at: row) { _TxHash(text: $0) }
+        let hash = batch.canonicalHash[row]
         let record = Record(
             hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], amount: batch.amount[row],
             lesserSent: batch.from[row] < batch.to[row]

@@ -1,21 +1,24 @@
-import ChainwatchCore
-
 /// A transaction hash in its canonical text form, `0x` + 64 lowercase hex digits (every Ethereum hash),
 /// held as its 32 raw bytes: stored evidence keeps half the bytes of the text, and ``text`` rebuilds the
 /// input byte for byte. Any other text (upper-case digits, another length) has no `_TxHash`, since it could
 /// not be rebuilt exactly.
-struct _TxHash: Sendable, Equatable {
+///
+/// Decoded once per row by the decoders (``TxBatch/canonicalHash``), the way addresses become
+/// ``AccountKey``s, for the typology detectors that keep hashes as evidence. Public for them; not API.
+public struct _TxHash: Sendable, Equatable {
     /// The hash bytes in text order, eight per word in memory order.
-    typealias Words = (UInt64, UInt64, UInt64, UInt64)
+    public typealias Words = (UInt64, UInt64, UInt64, UInt64)
 
     /// Length of the canonical text.
-    static let textLength = 66
+    public static let textLength = 66
 
-    var words: Words
+    public var words: Words
 
-    init(words: Words) { self.words = words }
+    @inlinable
+    public init(words: Words) { self.words = words }
 
-    static func == (lhs: _TxHash, rhs: _TxHash) -> Bool {
+    @inlinable
+    public static func == (lhs: _TxHash, rhs: _TxHash) -> Bool {
         lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
     }
 
@@ -23,14 +26,15 @@ struct _TxHash: Sendable, Equatable {
     ///
     /// Sixteen digits at a time in vectors (``_HexDecoding/canonicalHashBytes(_:)``); the two 16-byte halves are
     /// the hash bytes in text order, so they are the words as they are.
-    @inline(__always)
-    init?(text: UnsafeBufferPointer<UInt8>) {
+    @inlinable @inline(__always)
+    public init?(text: UnsafeBufferPointer<UInt8>) {
         guard let bytes = _HexDecoding.canonicalHashBytes(UnsafeRawBufferPointer(text)) else { return nil }
         words = unsafeBitCast(bytes, to: Words.self)
     }
 
     /// Writes the canonical text into the first ``textLength`` bytes of `buffer`.
-    func write(into buffer: UnsafeMutableRawBufferPointer) {
+    @inlinable
+    public func write(into buffer: UnsafeMutableRawBufferPointer) {
         precondition(buffer.count >= Self.textLength)
         buffer[0] = UInt8(ascii: "0")
         buffer[1] = UInt8(ascii: "x")
