@@ -198,19 +198,19 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     private func alert(batch: TxBatch, row: Int, impersonated: AccountKey, real: _TxRef) -> Alert {
         let poisoner = batch.from[row]
         let shared = Self.sharedDigits(poisoner, impersonated)
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter()
         reasons.add("pattern", "tiny transfer from a look-alike of a recent counterparty")
-        reasons.add("victim", batch.to[row].hexString)
-        reasons.add("look_alike", poisoner.hexString)
-        reasons.add("impersonated", impersonated.hexString)
+        reasons.add("victim", address: batch.to[row])
+        reasons.add("look_alike", address: poisoner)
+        reasons.add("impersonated", address: impersonated)
         reasons.add("shared_hex_digits", shared)
-        reasons.add("real_transfer", rawJSON: real.json)
+        reasons.add("real_transfer", transaction: real)
         reasons.add("seconds_after_real_transfer", batch.blockTime[row] - real.time)
-        var parameters = JSONObjectWriter()
-        parameters.add("max_poison_amount_eth", configuration.maxPoisonAmount)
-        parameters.add("window_s", configuration.windowSeconds)
-        parameters.add("match_hex_digits", digits)
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addObject("parameters") { parameters in
+            parameters.add("max_poison_amount_eth", configuration.maxPoisonAmount)
+            parameters.add("window_s", configuration.windowSeconds)
+            parameters.add("match_hex_digits", digits)
+        }
         return Alert(batch: batch, row: row, detector: name, typology: name, score: Double(shared), reasons: reasons.finished())
     }
 }

@@ -120,18 +120,18 @@ public struct PassThroughDetector: Detector, Sendable {
 
     private func alert(batch: TxBatch, row: Int, received: _TxRef) -> Alert {
         let amount = batch.amount[row]
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter()
         reasons.add("pattern", "account forwarded about the amount it had just received")
-        reasons.add("account", batch.from[row].hexString)
-        reasons.add("received", rawJSON: received.json)
-        reasons.add("forwarded", rawJSON: _TxRef(batch: batch, row: row).json)
+        reasons.add("account", address: batch.from[row])
+        reasons.add("received", transaction: received)
+        reasons.add("forwarded", transaction: _TxRef(batch: batch, row: row))
         reasons.add("ratio", amount / received.amount)
         reasons.add("blocks_between", batch.blockNumber[row] - received.block)
-        var parameters = JSONObjectWriter()
-        parameters.add("min_amount_eth", configuration.minAmount)
-        parameters.add("tolerance", configuration.tolerance)
-        parameters.add("max_blocks", configuration.maxBlocks)
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addObject("parameters") { parameters in
+            parameters.add("min_amount_eth", configuration.minAmount)
+            parameters.add("tolerance", configuration.tolerance)
+            parameters.add("max_blocks", configuration.maxBlocks)
+        }
         return Alert(batch: batch, row: row, detector: name, typology: name, score: amount, reasons: reasons.finished())
     }
 }

@@ -99,23 +99,19 @@ public struct PeelChainDetector: Detector, Sendable {
 
     private func alert(batch: TxBatch, row: Int, chain: Chain) -> Alert {
         let hops = chain.earlier + [chain.last]
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter()
         reasons.add("pattern", "value hops through consecutive accounts, peeling a small part off at each hop")
         reasons.add("hops", chain.hops)
         reasons.add("start_amount_eth", hops[0].amount)
         reasons.add("end_amount_eth", chain.last.amount)
-        reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: chain.last.time))
-        reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
-        reasons.add("hashes", rawJSON: _Evidence.hashes(of: hops))
-        reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
-        reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))
-        var parameters = JSONObjectWriter()
-        parameters.add("min_hops", configuration.minHops)
-        parameters.add("min_amount_eth", configuration.minAmount)
-        parameters.add("min_ratio", configuration.minRatio)
-        parameters.add("max_ratio", configuration.maxRatio)
-        parameters.add("max_gap_s", configuration.maxGapSeconds)
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addHops(hops, windowEnd: chain.last.time)
+        reasons.addObject("parameters") { parameters in
+            parameters.add("min_hops", configuration.minHops)
+            parameters.add("min_amount_eth", configuration.minAmount)
+            parameters.add("min_ratio", configuration.minRatio)
+            parameters.add("max_ratio", configuration.maxRatio)
+            parameters.add("max_gap_s", configuration.maxGapSeconds)
+        }
         return Alert(batch: batch, row: row, detector: name, typology: name, score: Double(chain.hops), reasons: reasons.finished())
     }
 }

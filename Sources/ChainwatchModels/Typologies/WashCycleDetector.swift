@@ -176,20 +176,16 @@ public struct WashCycleDetector: Detector, Sendable {
 
     private func alert(batch: TxBatch, row: Int, hops earlier: [_TxRef]) -> Alert {
         let hops = earlier + [_TxRef(batch: batch, row: row)]
-        var reasons = JSONObjectWriter()
+        var reasons = _ReasonsWriter()
         reasons.add("pattern", "value returned to its origin through a short cycle")
-        reasons.add("origin", batch.to[row].hexString)
+        reasons.add("origin", address: batch.to[row])
         reasons.add("hops", hops.count)
-        reasons.add("window", rawJSON: _Evidence.window(from: hops[0].time, to: batch.blockTime[row]))
-        reasons.add("addresses", rawJSON: _Evidence.addresses([hops[0].from] + hops.map(\.to)))
-        reasons.add("hashes", rawJSON: _Evidence.hashes(of: hops))
-        reasons.add("amounts_eth", rawJSON: _Evidence.array(hops.map { JSONObjectWriter.number($0.amount) }))
-        reasons.add("blocks", rawJSON: _Evidence.array(hops.map { String($0.block) }))
-        var parameters = JSONObjectWriter()
-        parameters.add("tolerance", configuration.tolerance)
-        parameters.add("window_s", configuration.windowSeconds)
-        parameters.add("min_amount_eth", configuration.minAmount)
-        reasons.add("parameters", rawJSON: parameters.finished())
+        reasons.addHops(hops, windowEnd: batch.blockTime[row])
+        reasons.addObject("parameters") { parameters in
+            parameters.add("tolerance", configuration.tolerance)
+            parameters.add("window_s", configuration.windowSeconds)
+            parameters.add("min_amount_eth", configuration.minAmount)
+        }
         return Alert(batch: batch, row: row, detector: name, typology: name, score: Double(hops.count), reasons: reasons.finished())
     }
 }

@@ -64,7 +64,7 @@ struct _ReasonsWriter: ~Copyable {
         first = false
     }
 
-    /// Adds `"window": {"from_time":…,"to_time":…}` (``_Evidence/window(from:to:)``), in block-time seconds.
+    /// Adds `"window": {"from_time":…,"to_time":…}`, in block-time seconds.
     mutating func addWindow(from start: Int64, to end: Int64) {
         addObject("window") {
             $0.add("from_time", start)
@@ -72,8 +72,32 @@ struct _ReasonsWriter: ~Copyable {
         }
     }
 
-    /// Adds an array of the last `limit` elements (by default ``_Evidence/listCap``, like the ``_Evidence``
-    /// arrays), each written by `element` with one of the `append` functions.
+    /// Adds a transaction as `{"hash":…,"block":…,"time":…,"from":…,"to":…,"amount_eth":…}`.
+    mutating func add(_ name: String, transaction: _TxRef) {
+        addObject(name) {
+            $0.add("hash", transaction.hash)
+            $0.add("block", transaction.block)
+            $0.add("time", transaction.time)
+            $0.add("from", address: transaction.from)
+            $0.add("to", address: transaction.to)
+            $0.add("amount_eth", transaction.amount)
+        }
+    }
+
+    /// Adds the evidence of a chain of hops (peel chain, wash cycle), each hop paying the next account: its
+    /// `window` (first hop to `end`), the `addresses` along it, and each hop's `hashes`, `amounts_eth` and
+    /// `blocks`, the lists capped like every evidence list.
+    mutating func addHops(_ hops: [_TxRef], windowEnd end: Int64) {
+        precondition(!hops.isEmpty, "a chain has at least one hop")
+        addWindow(from: hops[0].time, to: end)
+        addArray("addresses", [hops[0].from] + hops.map(\.to)) { $0.appendAddress($1) }
+        addArray("hashes", hops) { $0.appendHash($1) }
+        addArray("amounts_eth", hops) { $0.appendNumber($1.amount) }
+        addArray("blocks", hops) { $0.appendInteger($1.block) }
+    }
+
+    /// Adds an array of the last `limit` elements (by default ``_Evidence/listCap``), each written by `element`
+    /// with one of the `append` functions.
     mutating func addArray<C: Collection>(
         _ name: String, _ elements: C, keepingLast limit: Int = _Evidence.listCap,
         _ element: (inout _ReasonsWriter, C.Element) -> Void
@@ -118,7 +142,8 @@ struct _ReasonsWriter: ~Copyable {
         count += _TxHash.textLength + 2
     }
 
-    /// The transaction's hash as a JSON string, as ``_Evidence/hashes(of:)`` writes it.
+    /// The transaction's hash as a JSON string: straight from its bytes when nothing needs escaping, else as
+    /// `JSONObjectWriter.quoted` writes it.
     mutating func appendHash(_ transaction: _TxRef) {
         reserve(_TxRef.hashCapacity + 2)
         if let written = transaction.writeQuotedHash(into: UnsafeMutableBufferPointer(start: base + count, count: _TxRef.hashCapacity + 2)) {

@@ -80,16 +80,4 @@ struct _TxRef: Sendable {
             return hashLength + 2
         }
     }
-
-    /// `{"hash":…,"block":…,"time":…,"from":…,"to":…,"amount_eth":…}`
-    var json: String {
-        var writer = JSONObjectWriter()
-        writer.add("hash", hash)
-        writer.add("block", block)
-        writer.add("time", time)
-        writer.add("from", from.hexString)
-        writer.add("to", to.hexString)
-        writer.add("amount_eth", amount)
-        return writer.finished()
-    }
 }

@@ -20,12 +20,22 @@ struct TypologyInternalsTests {
         return "0x" + hex(key.high, digits: 16) + hex(key.middle, digits: 16) + hex(key.low, digits: 8)
     }
 
+    /// `{"list":[…]}` as the reasons writer spells an evidence list.
+    static func writtenList<C: Collection>(_ elements: C, _ element: (inout _ReasonsWriter, C.Element) -> Void) -> String {
+        var writer = _ReasonsWriter()
+        writer.addArray("list", elements, element)
+        return writer.finished()
+    }
+
     @Test func hexStringMatchesThePlainSpelling() {
         for key in Self.keys {
             #expect(key.hexString == Self.plainHex(key))
-            #expect(_Evidence.addresses([key]) == "[" + JSONObjectWriter.quoted(key.hexString) + "]")
+            #expect(Self.writtenList([key]) { $0.appendAddress($1) } == "{\"list\":[" + JSONObjectWriter.quoted(key.hexString) + "]}")
         }
-        #expect(_Evidence.addresses(Self.keys) == JSONObjectWriter.array(Self.keys.map { JSONObjectWriter.quoted($0.hexString) }))
+        #expect(
+            Self.writtenList(Self.keys) { $0.appendAddress($1) }
+                == "{\"list\":" + JSONObjectWriter.array(Self.keys.map { JSONObjectWriter.quoted($0.hexString) }) + "}"
+        )
     }
 
     @Test func hashesMatchQuotedStrings() {
@@ -49,7 +59,7 @@ struct TypologyInternalsTests {
                 for count in [0, 1, 13, 25] {
                     let shown = Array(refs.prefix(count))
                     let expected = JSONObjectWriter.array(shown.suffix(_Evidence.listCap).map { JSONObjectWriter.quoted($0.hash) })
-                    #expect(_Evidence.hashes(of: shown) == expected)
+                    #expect(Self.writtenList(shown) { $0.appendHash($1) } == "{\"list\":" + expected + "}")
                 }
             }
         }
