@@ -1,7 +1,7 @@
 import ChainwatchCore
 
-/// Writes an alert's `reasons` JSON object, nested objects and arrays included, into one byte buffer, with
-/// exactly the text `JSONObjectWriter` (and the ``_Evidence`` arrays spliced into it) would give.
+/// Writes a typology alert's `reasons` JSON object, nested objects and arrays included, into one byte buffer,
+/// with exactly the text `JSONObjectWriter` would give for the same members (every typology alert uses it).
 ///
 /// The frequent alerts (fan-out, fan-in, structuring) carry a few dozen values each; built from strings,
 /// every key, value and array was a string of its own, concatenated and copied again at each level, which
