@@ -12,7 +12,8 @@ public struct FanConfiguration: Sendable, Codable, Equatable {
     public var noveltySeconds: Int64 = 604_800
     /// Transfers below this many ETH are ignored (0 = every transfer, zero-value calls included).
     public var minAmount: Double = 0
-    /// Cap on tracked hubs + pairs; the least recently active are dropped beyond it.
+    /// Cap on tracked hubs + pairs: the pair memory takes up to ¾ (a power of two), hubs the rest; the least
+    /// recently active are dropped beyond them.
     public var maxTracked: Int = 100_000
     /// Cap on the transfers kept per hub inside one window.
     public var maxWindowEntries: Int = 1_000

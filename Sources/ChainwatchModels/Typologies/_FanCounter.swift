@@ -5,17 +5,19 @@ import ChainwatchCore
 /// For each *hub* account it keeps, in arrival order, the first transfer with each counterparty that
 /// counted inside the last `windowSeconds` of block time. A counterparty counts when it is *new*: the
 /// pair `hub, counterparty` had no transfer in the `noveltySeconds` before (0 = every distinct
-/// counterparty in the window counts). Pair memory is an edge table pruned after `noveltySeconds`.
+/// counterparty in the window counts). The pairs' last transfer times live in a ``_PairMemory``.
 /// With `distinct == false` (structuring) every transfer counts, whoever the counterparty.
 ///
 /// Alert rule (no storms): a hub alerts on the transfer that brings its count to `minCounterparties`;
 /// within the same episode it alerts again only when the count has grown by another `minCounterparties`
 /// (10, 20, 30 … by default). The episode ends when the pruned count falls below `minCounterparties`.
 ///
-/// Memory: hubs + edges ≤ `maxTracked` (both tables shrink to half, least recently active first,
-/// when the sum passes it); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so
-/// counts saturate there). Cost per row: two hash lookups plus, for distinct counting without novelty,
-/// a scan of the hub's window entries.
+/// Memory: hubs + pairs ≤ `maxTracked`. With novelty tracking the pair memory takes the largest
+/// power-of-two share up to ¾ of it (65,536 pairs of 100,000; a full set of four forgets its least recently
+/// seen pair) and hubs get the rest (their table shrinks to half, least recently active first, when it
+/// passes that); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so counts
+/// saturate there). Cost per row: a hash lookup and a pair-memory line, plus, for distinct counting
+/// without novelty, a scan of the hub's window entries.
 ///
 /// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 72-byte entries in
 /// one shared ``_ListArena``. An entry holds what the count, the total and the evidence need of the counted
@@ -80,8 +82,10 @@ struct _FanCounter: Sendable {
     )
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
     private var irregular = _TxRefPool(singleHolder: true)
-    /// Last transfer time of each `hub → counterparty` pair.
-    private var seen = _SlotTable<_EdgeKey, Int64>()
+    /// Last transfer time of recent `hub → counterparty` pairs (with novelty tracking).
+    private var pairs: _PairMemory
+    /// Cap on hubs: `maxTracked` less what the pair memory holds.
+    private let maxHubs: Int
     private var sweeps: _SweepSchedule
 
     init(
@@ -94,10 +98,12 @@ struct _FanCounter: Sendable {
         self.noveltySeconds = max(0, noveltySeconds)
         self.maxTracked = max(2, maxTracked)
         self.maxWindowEntries = max(self.minCounterparties, maxWindowEntries)
-        sweeps = _SweepSchedule(period: max(self.windowSeconds, self.noveltySeconds, 1))
+        sweeps = _SweepSchedule(period: max(self.windowSeconds, 1))
+        pairs = _PairMemory(capacity: self.noveltySeconds > 0 ? self.maxTracked * 3 / 4 : 0)
+        maxHubs = max(1, self.maxTracked - (self.noveltySeconds > 0 ? pairs.capacity : 0))
     }
 
-    var trackedEntries: Int { hubs.count + seen.count }
+    var trackedEntries: Int { hubs.count + pairs.count }
 
     /// The table hashes of a row's hub and pair, computed once for both the prefetch and the lookups.
     struct Hashes {
@@ -107,21 +113,20 @@ struct _FanCounter: Sendable {
 
     @inline(__always)
     func hashes(hub: AccountKey, counterparty: AccountKey) -> Hashes {
-        Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? _EdgeKey(from: hub, to: counterparty).slotHash : 0)
+        Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? _PairMemory.fingerprint(from: hub, to: counterparty) : 0)
     }
 
     /// Requests the table buckets of a pair with `hashes` (a chunk ahead; see ``prefetchEntries(_:)``).
     @inline(__always)
     func prefetchBuckets(_ hashes: Hashes) {
         hubs.prefetchBucket(hash: hashes.hub)
-        if noveltySeconds > 0 { seen.prefetchBucket(hash: hashes.edge) }
+        if noveltySeconds > 0 { pairs.prefetch(hashes.edge) }
     }
 
     /// Requests the table entries of a pair with `hashes` whose buckets were requested a chunk before.
     @inline(__always)
     func prefetchEntries(_ hashes: Hashes) {
         hubs.prefetchEntry(hash: hashes.hub)
-        if noveltySeconds > 0 { seen.prefetchEntry(hash: hashes.edge) }
     }
 
     /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's slot when this row
@@ -136,20 +141,15 @@ struct _FanCounter: Sendable {
     mutating func observe(hub: AccountKey, counterparty: AccountKey, hashes: Hashes, batch: TxBatch, row: Int) -> Int? {
         let time = batch.blockTime[row]
         if sweeps.isDue(at: time) { sweep(now: time) }
-        if noveltySeconds > 0 {
-            let (edge, isNew) = seen.findOrInsert(_EdgeKey(from: hub, to: counterparty), hash: hashes.edge, value: time)
-            if !isNew {
-                let previous = seen[edge]
-                seen[edge] = time
-                if time - previous <= noveltySeconds { return nil }
-            }
+        if noveltySeconds > 0, let previous = pairs.exchange(hashes.edge, time: time), time - previous <= noveltySeconds {
+            return nil
         }
         let slot = hubs.findOrInsert(hub, hash: hashes.hub, value: Hub(lastActive: time)).slot
         let alerting = Self.record(
             in: &hubs[slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
             settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
         )
-        if hubs.count + seen.count > maxTracked { enforceCap() }
+        if hubs.count > maxHubs { enforceCap() }
         return alerting ? slot : nil
     }
 
@@ -168,7 +168,7 @@ struct _FanCounter: Sendable {
             while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff { expired += 1 }
             dropFirst(expired, of: &state, windows: &windows, irregular: &irregular)
         }
-        // With novelty tracking the edge table already says the counterparty is new to this hub; without
+        // With novelty tracking the pair memory already says the counterparty is new to this hub; without
         // it, a counterparty already in the window does not count twice.
         if settings.checkDistinct {
             for index in 0 ..< Int(state.window.count) where windows.element(index, of: state.window).counterparty == counterparty {
@@ -243,15 +243,9 @@ struct _FanCounter: Sendable {
     private mutating func sweep(now: Int64) {
         let windowCutoff = now - windowSeconds
         removeHubs(_RecencyEviction.expiredSlots(hubs, isExpired: { $0.lastActive < windowCutoff }))
-        let noveltyCutoff = now - noveltySeconds
-        if noveltySeconds > 0 {
-            seen.remove(slots: _RecencyEviction.expiredSlots(seen, isExpired: { $0 < noveltyCutoff }))
-        }
     }
 
     private mutating func enforceCap() {
-        guard hubs.count + seen.count > maxTracked else { return }
         removeHubs(_RecencyEviction.doomedSlots(hubs, keep: hubs.count / 2, lastActive: { $0.lastActive }))
-        seen.remove(slots: _RecencyEviction.doomedSlots(seen, keep: seen.count / 2, lastActive: { $0 }))
     }
 }
