@@ -5,17 +5,19 @@ import ChainwatchCore
 /// in the victim's history and gets copied by mistake.
 ///
 /// Rule: a transfer of at least ``Configuration/maxPoisonAmount`` ETH between `V` and `C` (either
-/// direction, no self-transfer) is *real*: each side remembers the other as a recent counterparty (the
-/// latest ``Configuration/maxCounterpartiesPerAccount`` per account). A transfer `P → V` with
-/// `amount < maxPoisonAmount` (zero included) alerts when `V` has a real counterparty `C ≠ P` whose real
-/// transfer was at most ``Configuration/windowSeconds`` of block time before and whose address shares with
-/// `P` the first ``Configuration/matchHexDigits`` and the last `matchHexDigits` hex digits after `0x`.
-/// Every such poison transfer alerts (each one is a separate attempt). `score` = the number of leading plus
-/// trailing hex digits `P` and `C` share.
+/// direction, no self-transfer) is *real*: each side remembers the other as a recent counterparty, under
+/// the counterparty's *ends* (its first and last ``Configuration/matchHexDigits`` hex digits after `0x`). A
+/// transfer `P → V` with `amount < maxPoisonAmount` (zero included) alerts when `V` remembers, under `P`'s
+/// ends, a real counterparty `C ≠ P` whose real transfer was at most ``Configuration/windowSeconds`` of
+/// block time before. Per account and ends only the latest real counterparty is kept (two real
+/// counterparties sharing eight hex digits of ends are rare by chance, and the latest is the one a victim
+/// would copy). Every such poison transfer alerts (each one is a separate attempt). `score` = the number
+/// of leading plus trailing hex digits `P` and `C` share.
 ///
 /// Only meaningful for 20-byte hex addresses (Ethereum); other chains' keys are hashes. Memory: ≤
-/// ``Configuration/maxTracked`` accounts. Cost: one or two hash operations per row, a scan of ≤
-/// `maxCounterpartiesPerAccount` keys for tiny transfers.
+/// ``Configuration/maxTracked`` remembered (account, ends) entries in a ``_RecencyCache`` (a full set of
+/// four forgets its least recently seen entry), each holding its real transfer in a pool. Cost: one cache
+/// line per side of a real transfer, one for a tiny transfer, no scan.
 public struct AddressPoisoningDetector: Detector, Sendable {
     public struct Configuration: Sendable, Codable, Equatable {
         /// Transfers strictly below this many ETH (zero included) are possible poison; the rest are real.
@@ -24,100 +26,103 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         public var windowSeconds: Int64 = 86_400
         /// Hex digits that must match at each end of the address (4 = first 4 and last 4), 1…16.
         public var matchHexDigits: Int = 4
-        /// Real counterparties remembered per account (the latest ones).
-        public var maxCounterpartiesPerAccount: Int = 16
-        /// Cap on tracked accounts; the least recently active are dropped beyond it.
-        public var maxTracked: Int = 100_000
+        /// Cap on remembered (account, counterparty ends) entries (2²⁰), rounded down to a power of two (at
+        /// least 4).
+        public var maxTracked: Int = 1 << 20
 
         public init() {}
     }
 
-    /// One remembered real transfer of an account: its counterparty and time, and the stored transaction.
-    /// The handle sits in the key's padding, so an entry is 32 bytes and a list of 16 scans 8 cache lines.
+    /// A remembered real counterparty and its transfer (the owner's side of the entry is implied).
     struct Counterparty: Sendable {
         var key: AccountKey
         var ref: UInt32
-        var time: Int64
-    }
-
-    struct Recent: Sendable {
-        /// Oldest first; the real counterparty of each entry is whichever side is not this account.
-        var counterparties = _ListArena<Counterparty>.List()
-        var lastTime: Int64
-        /// ``AddressPoisoningDetector/keyBit(_:)`` of every counterparty added since the list was last
-        /// scanned whole (a superset of the keys it holds): a clear bit proves a key absent, so a new
-        /// counterparty mostly skips the scan and its cache misses.
-        var keyBits: UInt64 = 0
     }
 
     public let name = "address_poisoning"
     public let configuration: Configuration
-    private var recent = _SlotTable<AccountKey, Recent>()
-    private var lists = _ListArena<Counterparty>(filler: Counterparty(key: .none, ref: 0, time: 0))
+    private var remembered: _RecencyCache<Counterparty>
     private var refs = _TxRefPool()
-    private var sweeps: _SweepSchedule
     private let digits: Int
-    private var prefetchSink: UInt64 = 0
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        sweeps = _SweepSchedule(period: configuration.windowSeconds)
         digits = min(16, max(1, configuration.matchHexDigits))
+        remembered = _RecencyCache(capacity: max(1, configuration.maxTracked), filler: Counterparty(key: .none, ref: 0))
     }
 
-    /// Accounts with recent real counterparties currently held in memory.
-    public var trackedEntries: Int { recent.count }
+    /// Remembered (account, counterparty ends) entries currently held in memory.
+    public var trackedEntries: Int { remembered.count }
+
+    /// The cache fingerprints a row needs: what the receiver remembers under the sender's ends, and (for a
+    /// real transfer) what the sender remembers under the receiver's.
+    struct RowKeys {
+        var receiverSide: UInt64
+        var senderSide: UInt64
+    }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
-        // Per chunk: each row's table hashes (receiver, sender), computed once for the prefetch and the row.
-        withUnsafeTemporaryAllocation(of: (to: UInt64, from: UInt64).self, capacity: _Prefetch.chunkRows) { hashes in
-            var chunk = 0
-            while chunk < batch.count {
-                let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
-                chunk = rows.upperBound
-                for row in rows {
-                    let to = batch.to[row].slotHash, from = batch.from[row].slotHash
-                    hashes[row - rows.lowerBound] = (to, from)
-                    prefetchSink &+= recent.prefetch(hash: to)
-                    if batch.amount[row] >= configuration.maxPoisonAmount { prefetchSink &+= recent.prefetch(hash: from) }
-                }
-                for row in rows { process(row: row, of: batch, hashes: hashes[row - rows.lowerBound], alerts: &alerts) }
+        // A chunk's fingerprints are computed and their lines requested before the chunk runs. Heap scratch
+        // rather than `withUnsafeTemporaryAllocation`, whose closure retained and released the detector's
+        // storage around every row.
+        let keys = UnsafeMutableBufferPointer<RowKeys>.allocate(capacity: _Prefetch.chunkRows)
+        defer { keys.deallocate() }
+        var chunk = 0
+        while chunk < batch.count {
+            let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
+            chunk = rows.upperBound
+            for row in rows {
+                let from = batch.from[row], to = batch.to[row]
+                let rowKeys = RowKeys(receiverSide: fingerprint(of: to, under: from), senderSide: fingerprint(of: from, under: to))
+                keys[row - rows.lowerBound] = rowKeys
+                remembered.prefetch(rowKeys.receiverSide)
+                if batch.amount[row] >= configuration.maxPoisonAmount { remembered.prefetch(rowKeys.senderSide) }
             }
+            for row in rows { process(row: row, of: batch, keys: keys[row - rows.lowerBound], alerts: &alerts) }
         }
     }
 
+    /// The fingerprint of what `account` remembers under the ends of `counterparty`.
     @inline(__always)
-    private mutating func process(row: Int, of batch: TxBatch, hashes: (to: UInt64, from: UInt64), alerts: inout [Alert]) {
+    private func fingerprint(of account: AccountKey, under counterparty: AccountKey) -> UInt64 {
+        let ends = Self.prefix(counterparty, digits) &* 0xc2b2_ae3d_27d4_eb4f ^ Self.suffix(counterparty, digits)
+        return _RecencyCache<Counterparty>.fingerprint(account.mixedHash, ends)
+    }
+
+    @inline(__always)
+    private mutating func process(row: Int, of batch: TxBatch, keys: RowKeys, alerts: inout [Alert]) {
         let from = batch.from[row], to = batch.to[row]
         guard from != to, !batch.flags[row].contains(.contractCreation) else { return }
         let time = batch.blockTime[row]
-        if sweeps.isDue(at: time) { sweep(now: time) }
         if batch.amount[row] < configuration.maxPoisonAmount {
-            guard let slot = recent.find(to, hash: hashes.to) else { return }
-            let list = recent[slot].counterparties
-            for index in (0 ..< Int(list.count)).reversed() {
-                let entry = lists.element(index, of: list)
-                let real = entry.key
-                guard real != from, Self.prefix(real, digits) == Self.prefix(from, digits),
-                    Self.suffix(real, digits) == Self.suffix(from, digits),
-                    time - entry.time <= configuration.windowSeconds
-                else { continue }
-                let transfer = refs[entry.ref, time: entry.time, accounts: (real, to)]
-                alerts.append(alert(batch: batch, row: row, impersonated: real, real: transfer))
-                break
-            }
+            guard let (index, realTime) = remembered.find(keys.receiverSide), time - realTime <= configuration.windowSeconds
+            else { return }
+            let real = remembered[index]
+            guard real.key != from, Self.prefix(real.key, digits) == Self.prefix(from, digits),
+                Self.suffix(real.key, digits) == Self.suffix(from, digits)
+            else { return }
+            let transfer = refs[real.ref, time: realTime, accounts: (real.key, to)]
+            alerts.append(alert(batch: batch, row: row, impersonated: real.key, real: transfer))
         } else {
             let ref = refs.store(batch: batch, row: row)
             refs.retain(ref)
-            remember(to, for: from, hash: hashes.from, time: time, ref: ref)
-            remember(from, for: to, hash: hashes.to, time: time, ref: ref)
+            remember(Counterparty(key: to, ref: ref), under: keys.senderSide, time: time)
+            remember(Counterparty(key: from, ref: ref), under: keys.receiverSide, time: time)
         }
     }
 
-    /// One of 64 bits, by the key's hash (look-alikes share the address ends, so not by those).
+    /// Keeps `counterparty` as the latest real counterparty under its ends, releasing what it replaces.
     @inline(__always)
-    static func keyBit(_ key: AccountKey) -> UInt64 { 1 << (key.mixedHash >> 58) }
+    private mutating func remember(_ counterparty: Counterparty, under fingerprint: UInt64, time: Int64) {
+        if let (index, _) = remembered.find(fingerprint) {
+            refs.release(remembered[index].ref)
+            remembered[index] = counterparty
+            remembered.touch(index, time: time)
+        } else if let displaced = remembered.insert(fingerprint, time: time, payload: counterparty).displaced {
+            refs.release(displaced.ref)
+        }
+    }
 
     /// The first `digits` hex digits of the address.
     static func prefix(_ key: AccountKey, _ digits: Int) -> UInt64 { key.high >> UInt64(64 - 4 * digits) }
@@ -136,63 +141,6 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         let leading = zip(x, y).prefix { $0 == $1 }.count
         let trailing = zip(x.reversed(), y.reversed()).prefix { $0 == $1 }.count
         return leading + trailing
-    }
-
-    /// Adds `counterparty` to what `account` (whose table hash is `hash`) remembers.
-    private mutating func remember(_ counterparty: AccountKey, for account: AccountKey, hash: UInt64, time: Int64, ref: UInt32) {
-        let slot = recent.findOrInsert(account, hash: hash, value: Recent(lastTime: time)).slot
-        Self.add(
-            Counterparty(key: counterparty, ref: ref, time: time), to: &recent[slot], lists: &lists, refs: &refs,
-            keeping: configuration.maxCounterpartiesPerAccount
-        )
-        if recent.count > configuration.maxTracked {
-            sweep(now: time)
-            remove(_RecencyEviction.doomedSlots(recent, keep: _RecencyEviction.target(cap: configuration.maxTracked)) { $0.lastTime })
-        }
-    }
-
-    private static func add(
-        _ counterparty: Counterparty, to state: inout Recent, lists: inout _ListArena<Counterparty>, refs: inout _TxRefPool,
-        keeping limit: Int
-    ) {
-        state.lastTime = counterparty.time
-        // Every transfer of the account has it on one side and its counterparty on the other (no
-        // self-transfers), so matching either side against `counterparty` means matching the counterparty.
-        let bit = keyBit(counterparty.key)
-        if state.keyBits & bit != 0 {
-            var scanned: UInt64 = 0
-            var match: Int?
-            for index in 0 ..< Int(state.counterparties.count) {
-                let key = lists.element(index, of: state.counterparties).key
-                if key == counterparty.key {
-                    match = index
-                    break
-                }
-                scanned |= keyBit(key)
-            }
-            if let match {
-                refs.release(lists.element(match, of: state.counterparties).ref)
-                lists.remove(at: match, from: &state.counterparties)
-            } else {
-                state.keyBits = scanned
-            }
-        }
-        state.keyBits |= bit
-        lists.append(counterparty, to: &state.counterparties, keeping: limit, refs: &refs) { $0.ref }
-    }
-
-    /// Drops the accounts in `slots` with what they remember.
-    private mutating func remove(_ slots: [Int]) {
-        for slot in slots {
-            var list = recent[slot].counterparties
-            lists.release(&list, refs: &refs, ref: \.ref)
-        }
-        recent.remove(slots: slots)
-    }
-
-    private mutating func sweep(now: Int64) {
-        let cutoff = now - configuration.windowSeconds
-        remove(_RecencyEviction.expiredSlots(recent) { $0.lastTime < cutoff })
     }
 
     private func alert(batch: TxBatch, row: Int, impersonated: AccountKey, real: _TxRef) -> Alert {

@@ -73,7 +73,6 @@ extension TypologySuite.Configuration {
             ("addressPoisoning.matchHexDigits", addressPoisoning.matchHexDigits),
             ("passThrough.maxPendingPerAccount", passThrough.maxPendingPerAccount),
             ("washCycle.maxIncomingPerAccount", washCycle.maxIncomingPerAccount),
-            ("addressPoisoning.maxCounterpartiesPerAccount", addressPoisoning.maxCounterpartiesPerAccount),
         ]
         for (key, value) in counts where value < 1 { return "\(key) must be at least 1" }
         if addressPoisoning.matchHexDigits > 16 { return "addressPoisoning.matchHexDigits must be at most 16" }

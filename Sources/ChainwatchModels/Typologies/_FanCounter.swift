@@ -5,7 +5,7 @@ import ChainwatchCore
 /// For each *hub* account it keeps, in arrival order, the first transfer with each counterparty that
 /// counted inside the last `windowSeconds` of block time. A counterparty counts when it is *new*: the
 /// pair `hub, counterparty` had no transfer in the `noveltySeconds` before (0 = every distinct
-/// counterparty in the window counts). The pairs' last transfer times live in a ``_PairMemory``.
+/// counterparty in the window counts). The pairs' last transfer times live in a ``_RecencyCache``.
 /// With `distinct == false` (structuring) every transfer counts, whoever the counterparty.
 ///
 /// Alert rule (no storms): a hub alerts on the transfer that brings its count to `minCounterparties`;
@@ -83,7 +83,7 @@ struct _FanCounter: Sendable {
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
     private var irregular = _TxRefPool(singleHolder: true)
     /// Last transfer time of recent `hub → counterparty` pairs (with novelty tracking).
-    private var pairs: _PairMemory
+    private var pairs: _RecencyCache<Void>
     /// Cap on hubs: `maxTracked` less what the pair memory holds.
     private let maxHubs: Int
     private var sweeps: _SweepSchedule
@@ -99,7 +99,7 @@ struct _FanCounter: Sendable {
         self.maxTracked = max(2, maxTracked)
         self.maxWindowEntries = max(self.minCounterparties, maxWindowEntries)
         sweeps = _SweepSchedule(period: max(self.windowSeconds, 1))
-        pairs = _PairMemory(capacity: self.noveltySeconds > 0 ? self.maxTracked * 3 / 4 : 0)
+        pairs = _RecencyCache(capacity: self.noveltySeconds > 0 ? self.maxTracked * 3 / 4 : 0)
         maxHubs = max(1, self.maxTracked - (self.noveltySeconds > 0 ? pairs.capacity : 0))
     }
 
@@ -113,7 +113,7 @@ struct _FanCounter: Sendable {
 
     @inline(__always)
     func hashes(hub: AccountKey, counterparty: AccountKey) -> Hashes {
-        Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? _PairMemory.fingerprint(from: hub, to: counterparty) : 0)
+        Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? hub.pairFingerprint(to: counterparty) : 0)
     }
 
     /// Requests the table buckets of a pair with `hashes` (a chunk ahead; see ``prefetchEntries(_:)``).

@@ -39,4 +39,30 @@ struct TypologyAddressPoisoningTests {
         #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: fake, after: 86_401)).isEmpty)
         #expect(TypologyTest.alerts({ AddressPoisoningDetector() }, transfers(poisoner: fake, after: 86_400)).count == 1)
     }
+
+    @Test func aBusyVictimStillRemembersEveryRecentCounterparty() throws {
+        // The victim pays 50 other accounts between the real transfer and the poison: each counterparty is
+        // remembered under its own address ends, so none pushes the payee out.
+        var sequence = [Transfer(from: victim, to: payee, amount: 5, block: 10, time: 100_000)]
+        for n in 0 ..< 50 {
+            sequence.append(Transfer(from: victim, to: TypologyTest.address(100 + n), amount: 1, block: 11, time: 100_010 + Int64(n)))
+        }
+        sequence.append(Transfer(from: fake, to: victim, amount: 0, block: 20, time: 100_120))
+        let alerts = TypologyTest.expectSplitInvariant({ AddressPoisoningDetector() }, sequence)
+        try #require(alerts.count == 1)
+        #expect(TypologyTest.reasons(alerts[0])["impersonated"] as? String == payee)
+    }
+
+    @Test func theLatestRealTransferIsTheEvidence() throws {
+        let sequence = [
+            Transfer(from: victim, to: payee, amount: 5, block: 10, time: 100_000),
+            Transfer(from: payee, to: victim, amount: 2, block: 12, time: 100_050),
+            Transfer(from: fake, to: victim, amount: 0, block: 20, time: 100_120),
+        ]
+        let alerts = TypologyTest.expectSplitInvariant({ AddressPoisoningDetector() }, sequence)
+        try #require(alerts.count == 1)
+        let reasons = TypologyTest.reasons(alerts[0])
+        #expect((reasons["real_transfer"] as? [String: Any])?["hash"] as? String == TypologyTest.hash(1))
+        #expect(reasons["seconds_after_real_transfer"] as? Int == 70)
+    }
 }

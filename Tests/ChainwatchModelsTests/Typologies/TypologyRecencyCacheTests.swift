@@ -2,22 +2,22 @@ import ChainwatchCore
 @testable import ChainwatchModels
 import Testing
 
-/// The fan detectors' novelty memory: last transfer times of account pairs in four-way sets.
-struct TypologyPairMemoryTests {
+/// The set-associative recency cache behind the fan detectors' pair memory and address poisoning.
+struct TypologyRecencyCacheTests {
     static func account(_ n: UInt64) -> AccountKey { AccountKey(high: n, middle: n &* 0x9e37_79b9, low: UInt32(truncatingIfNeeded: n)) }
 
-    static func pair(_ n: UInt64) -> UInt64 { _PairMemory.fingerprint(from: account(n), to: account(n + 1_000)) }
+    static func pair(_ n: UInt64) -> UInt64 { account(n).pairFingerprint(to: account(n + 1_000)) }
 
     @Test func capacityIsThePowerOfTwoShareThatFits() {
-        #expect(_PairMemory(capacity: 75_000).capacity == 65_536)
-        #expect(_PairMemory(capacity: 65_536).capacity == 65_536)
-        #expect(_PairMemory(capacity: 8).capacity == 8)
-        #expect(_PairMemory(capacity: 7).capacity == 4)
-        #expect(_PairMemory(capacity: 0).capacity == 4)
+        #expect(_RecencyCache<Void>(capacity: 75_000).capacity == 65_536)
+        #expect(_RecencyCache<Void>(capacity: 65_536).capacity == 65_536)
+        #expect(_RecencyCache<Void>(capacity: 8).capacity == 8)
+        #expect(_RecencyCache<Void>(capacity: 7).capacity == 4)
+        #expect(_RecencyCache<Void>(capacity: 0).capacity == 4)
     }
 
     @Test func exchangeReturnsThePreviousTimeAndRecordsTheNewOne() {
-        var memory = _PairMemory(capacity: 1_024)
+        var memory = _RecencyCache<Void>(capacity: 1_024)
         #expect(memory.exchange(Self.pair(1), time: 100) == nil)
         #expect(memory.count == 1)
         #expect(memory.exchange(Self.pair(1), time: 250) == 100)
@@ -28,7 +28,7 @@ struct TypologyPairMemoryTests {
 
     @Test func aFullSetForgetsItsLeastRecentlySeenPair() {
         // One set of four ways: every pair lands in it.
-        var memory = _PairMemory(capacity: 4)
+        var memory = _RecencyCache<Void>(capacity: 4)
         for n: UInt64 in 1 ... 4 { #expect(memory.exchange(Self.pair(n), time: Int64(n) * 10) == nil) }
         #expect(memory.exchange(Self.pair(1), time: 50) == 10) // pair 2 (time 20) is now the oldest
         #expect(memory.exchange(Self.pair(5), time: 60) == nil)
@@ -40,7 +40,7 @@ struct TypologyPairMemoryTests {
     }
 
     @Test func tiesGoToTheLowestWay() {
-        var memory = _PairMemory(capacity: 4)
+        var memory = _RecencyCache<Void>(capacity: 4)
         for n: UInt64 in 1 ... 4 { _ = memory.exchange(Self.pair(n), time: 10) }
         #expect(memory.exchange(Self.pair(5), time: 10) == nil) // replaces way 0: pair 1
         #expect(memory.exchange(Self.pair(2), time: 20) == 10)
@@ -48,7 +48,7 @@ struct TypologyPairMemoryTests {
     }
 
     @Test func aCopyIsIndependent() {
-        var memory = _PairMemory(capacity: 64)
+        var memory = _RecencyCache<Void>(capacity: 64)
         for n: UInt64 in 1 ... 40 { _ = memory.exchange(Self.pair(n), time: Int64(n)) }
         var copy = memory
         #expect(copy.exchange(Self.pair(7), time: 1_000) == 7)
@@ -59,8 +59,8 @@ struct TypologyPairMemoryTests {
 
     @Test func fingerprintsTellDirectionsApartAndAreNeverZero() {
         let a = Self.account(1), b = Self.account(2)
-        #expect(_PairMemory.fingerprint(from: a, to: b) != _PairMemory.fingerprint(from: b, to: a))
-        #expect(_PairMemory.fingerprint(from: .none, to: .none) != 0)
+        #expect(a.pairFingerprint(to: b) != b.pairFingerprint(to: a))
+        #expect(AccountKey.none.pairFingerprint(to: .none) != 0)
         var seen = Set<UInt64>()
         for n: UInt64 in 0 ..< 10_000 { seen.insert(Self.pair(n)) }
         #expect(seen.count == 10_000)
