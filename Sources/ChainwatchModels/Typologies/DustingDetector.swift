@@ -51,9 +51,9 @@ public struct DustingDetector: Detector, Sendable {
             if let slot = counter.observe(hub: from, counterparty: to, batch: batch, row: row) {
                 alerts.append(_FanAlert.make(
                     batch: batch, row: row, detector: name, pattern: "one sender sent dust to many distinct accounts",
-                    hubRole: "sender", evidence: counter.evidence(hub: slot),
+                    hubIsSender: true, evidence: counter.evidence(hub: slot),
                     minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
-                    noveltySeconds: nil, extra: [("max_dust_amount_eth", configuration.maxDustAmount)]
+                    noveltySeconds: nil, extra: ("max_dust_amount_eth", configuration.maxDustAmount)
                 ))
             }
         }

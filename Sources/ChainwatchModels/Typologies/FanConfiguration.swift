@@ -61,9 +61,9 @@ struct _FanDetection: Sendable {
                 else { continue }
                 alerts.append(_FanAlert.make(
                     batch: batch, row: row, detector: detector, pattern: pattern,
-                    hubRole: hubIsSender ? "sender" : "receiver", evidence: counter.evidence(hub: slot),
+                    hubIsSender: hubIsSender, evidence: counter.evidence(hub: slot),
                     minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
-                    noveltySeconds: configuration.noveltySeconds, extra: [("min_amount_eth", configuration.minAmount)]
+                    noveltySeconds: configuration.noveltySeconds, extra: ("min_amount_eth", configuration.minAmount)
                 ))
             }
             swap(&current, &next)

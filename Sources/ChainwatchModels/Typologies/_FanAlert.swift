@@ -3,15 +3,14 @@ import ChainwatchCore
 /// Builds the alert of a distinct-counterparty detector (fan-out, fan-in, dusting) from its window entries.
 enum _FanAlert {
     static func make(
-        batch: TxBatch, row: Int, detector: String, pattern: String, hubRole: String, evidence: _FanCounter.Evidence,
+        batch: TxBatch, row: Int, detector: String, pattern: String, hubIsSender: Bool, evidence: _FanCounter.Evidence,
         minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64?,
-        extra: [(String, Double)]
+        extra: (name: StaticString, value: Double)
     ) -> Alert {
         let shown = evidence.shown
-        let hub = hubRole == "sender" ? batch.from[row] : batch.to[row]
         var reasons = _ReasonsWriter(capacity: 4_096)
         reasons.add("pattern", pattern)
-        reasons.add(hubRole, address: hub)
+        if hubIsSender { reasons.add("sender", address: batch.from[row]) } else { reasons.add("receiver", address: batch.to[row]) }
         reasons.add("counterparties", evidence.count)
         reasons.add("total_amount_eth", evidence.totalAmount)
         reasons.addWindow(from: evidence.firstTime ?? 0, to: batch.blockTime[row])
@@ -22,7 +21,7 @@ enum _FanAlert {
             parameters.add("min_counterparties", minCounterparties)
             parameters.add("window_s", windowSeconds)
             if let noveltySeconds { parameters.add("novelty_s", noveltySeconds) }
-            for (key, value) in extra { parameters.add(key, value) }
+            parameters.add(extra.name, extra.value)
         }
         return Alert(
             batch: batch, row: row, detector: detector, typology: detector, score: Double(evidence.count),

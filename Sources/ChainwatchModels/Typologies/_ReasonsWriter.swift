@@ -31,31 +31,31 @@ struct _ReasonsWriter: ~Copyable {
         return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 
-    mutating func add(_ name: String, _ value: String) {
+    mutating func add(_ name: StaticString, _ value: String) {
         key(name)
         appendQuoted(value)
     }
 
-    mutating func add(_ name: String, _ value: Double) {
+    mutating func add(_ name: StaticString, _ value: Double) {
         key(name)
         appendNumber(value)
     }
 
-    mutating func add(_ name: String, _ value: Int64) {
+    mutating func add(_ name: StaticString, _ value: Int64) {
         key(name)
         appendInteger(value)
     }
 
-    mutating func add(_ name: String, _ value: Int) { add(name, Int64(value)) }
+    mutating func add(_ name: StaticString, _ value: Int) { add(name, Int64(value)) }
 
     /// Adds an address, as ``AccountKey/hexString`` spells it.
-    mutating func add(_ name: String, address: AccountKey) {
+    mutating func add(_ name: StaticString, address: AccountKey) {
         key(name)
         appendAddress(address)
     }
 
     /// Adds a nested object that `members` fills.
-    mutating func addObject(_ name: String, _ members: (inout _ReasonsWriter) -> Void) {
+    mutating func addObject(_ name: StaticString, _ members: (inout _ReasonsWriter) -> Void) {
         key(name)
         put(UInt8(ascii: "{"))
         first = true
@@ -73,7 +73,7 @@ struct _ReasonsWriter: ~Copyable {
     }
 
     /// Adds a transaction as `{"hash":…,"block":…,"time":…,"from":…,"to":…,"amount_eth":…}`.
-    mutating func add(_ name: String, transaction: _TxRef) {
+    mutating func add(_ name: StaticString, transaction: _TxRef) {
         addObject(name) {
             $0.add("hash", transaction.hash)
             $0.add("block", transaction.block)
@@ -98,8 +98,7 @@ struct _ReasonsWriter: ~Copyable {
 
     /// Adds an array of the last `limit` elements (by default ``_Evidence/listCap``), each written by `element`
     /// with one of the `append` functions.
-    mutating func addArray<C: Collection>(
-        _ name: String, _ elements: C, keepingLast limit: Int = _Evidence.listCap,
+    mutating func addArray<C: Collection>(_ name: StaticString, _ elements: C, keepingLast limit: Int = _Evidence.listCap,
         _ element: (inout _ReasonsWriter, C.Element) -> Void
     ) {
         key(name)
@@ -177,11 +176,21 @@ struct _ReasonsWriter: ~Copyable {
         }
     }
 
-    private mutating func key(_ name: String) {
-        if !first { put(UInt8(ascii: ",")) }
+    /// Writes `"name":` — member names are literals, written without the escape check a value needs.
+    private mutating func key(_ name: StaticString) {
+        assert(name.hasPointerRepresentation && JSONObjectWriter.isPlain(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)))
+        let length = name.utf8CodeUnitCount
+        reserve(length + 4)
+        if !first {
+            base[count] = UInt8(ascii: ",")
+            count += 1
+        }
         first = false
-        appendQuoted(name)
-        put(UInt8(ascii: ":"))
+        base[count] = UInt8(ascii: "\"")
+        (base + count + 1).update(from: name.utf8Start, count: length)
+        base[count + 1 + length] = UInt8(ascii: "\"")
+        base[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
     }
 
     @inline(__always)

@@ -49,15 +49,16 @@ struct TypologyReasonsWriterTests {
         for text in Self.texts {
             var expected = JSONObjectWriter()
             var written = _ReasonsWriter(capacity: 8)
-            expected.add(text, text)
-            written.add(text, text)
-            for (index, number) in Self.numbers.enumerated() {
-                expected.add("n\(index)", number)
-                written.add("n\(index)", number)
+            // Member names are literals (`StaticString`); values carry the escaping cases.
+            expected.add("text", text)
+            written.add("text", text)
+            for number in Self.numbers {
+                expected.add("number", number)
+                written.add("number", number)
             }
-            for (index, integer) in Self.integers.enumerated() {
-                expected.add("i\(index)", integer)
-                written.add("i\(index)", integer)
+            for integer in Self.integers {
+                expected.add("integer", integer)
+                written.add("integer", integer)
             }
             expected.add("count", 12)
             written.add("count", 12)
