@@ -1,5 +1,6 @@
 import ChainwatchCore
 import Foundation
+import Synchronization
 
 /// Paths to the shipped sample streams and helpers for temporary files, shared by every test target.
 public enum Fixtures {
@@ -25,14 +26,27 @@ public enum Fixtures {
     /// 19,999 transactions of 2017, out of block order, CRLF, LZ4 frame.
     public static var ethereumUnorderedLZ4: String { sample("ethereum/transactions_03300000_03302204_unordered.csv.lz4") }
 
-    /// A fresh empty directory under the system temporary directory.
+    /// A fresh empty directory under the system temporary directory, removed with its contents when the
+    /// test process exits (tests run in parallel and outlive no suite value that could remove it sooner).
     public static func makeTemporaryDirectory(_ label: String = "chainwatch") -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(label)-\(UUID().uuidString)", isDirectory: true)
         try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        _ = removalAtExit
+        temporaryDirectories.withLock { $0.append(url) }
         return url
     }
 }
+
+/// Directories ``Fixtures/makeTemporaryDirectory(_:)`` made in this process.
+private let temporaryDirectories = Mutex<[URL]>([])
+
+/// Registers, once, the removal of ``temporaryDirectories`` at process exit.
+private let removalAtExit: Void = {
+    atexit {
+        for url in temporaryDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(at: url) }
+    }
+}()
 
 /// The tests' seeded generator: the product's own SplitMix64, so fixtures are repeatable everywhere.
 public typealias SeededGenerator = SplitMix64
