@@ -65,4 +65,27 @@ struct TypologyAddressPoisoningTests {
         #expect((reasons["real_transfer"] as? [String: Any])?["hash"] as? String == TypologyTest.hash(1))
         #expect(reasons["seconds_after_real_transfer"] as? Int == 70)
     }
+
+    @Test func theCapForgetsTheLeastRecentlySeenCounterparty() throws {
+        // maxTracked 4 is one set of four entries; a real transfer writes two (one per side).
+        var configuration = AddressPoisoningDetector.Configuration()
+        configuration.maxTracked = 4
+        let other = TypologyTest.address(2)
+        let sequence = [
+            Transfer(from: victim, to: payee, amount: 5, block: 10, time: 100_000),
+            Transfer(from: victim, to: other, amount: 5, block: 11, time: 100_010),
+            // Two strangers: their two entries displace the oldest two, the victim's memory of the payee and
+            // the payee's of the victim.
+            Transfer(from: TypologyTest.address(3), to: TypologyTest.address(4), amount: 5, block: 12, time: 100_020),
+            Transfer(from: fake, to: victim, amount: 0, block: 13, time: 100_030),
+            Transfer(from: TypologyTest.lookAlike(of: other), to: victim, amount: 0, block: 14, time: 100_040),
+        ]
+        let alerts = TypologyTest.expectSplitInvariant({ AddressPoisoningDetector(configuration: configuration) }, sequence)
+        try #require(alerts.count == 1)
+        #expect(alerts[0].txHash == TypologyTest.hash(4))
+        #expect(TypologyTest.reasons(alerts[0])["impersonated"] as? String == other)
+        var detector = AddressPoisoningDetector(configuration: configuration)
+        _ = TypologyTest.run(&detector, [TypologyTest.batch(sequence)])
+        #expect(detector.trackedEntries == 4)
+    }
 }
