@@ -71,7 +71,7 @@ let package = Package(
             name: "ChainwatchPipelineTests",
             dependencies: ["ChainwatchPipeline", "ChainwatchStore", "ChainwatchModels", "ChainwatchIO", "_ChainwatchTestSupport", "CSQLite"]
         ),
-        .testTarget(name: "chainwatchTests", dependencies: ["chainwatch", "_ChainwatchTestSupport", "ChainwatchStore"]),
+        .testTarget(name: "chainwatchTests", dependencies: ["chainwatch", "_ChainwatchTestSupport", "ChainwatchStore", "ChainwatchModels"]),
     ]
 )
 

@@ -12,7 +12,7 @@ struct Chainwatch: ParsableCommand {
               chainwatch alerts --follow
             """,
         version: ChainwatchVersion.current,
-        subcommands: [Run.self, Alerts.self, Replay.self, Train.self, Features.self, Generate.self]
+        subcommands: [Run.self, Alerts.self, Replay.self, Train.self, Features.self, Generate.self, Typologies.self]
     )
 }
 
