@@ -104,6 +104,7 @@ struct _ListArena<Element: Sendable>: Sendable {
         } else {
             precondition(storage.count + capacity <= Int(UInt32.max), "list arena is full")
             offset = UInt32(storage.count)
+            storage.reserveOnHugePages(forAppending: capacity)
             storage.append(contentsOf: repeatElement(filler, count: capacity))
         }
         for index in 0 ..< list.count { storage[Int(offset) + Int(index)] = storage[position(index, in: list)] }

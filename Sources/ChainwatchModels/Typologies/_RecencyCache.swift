@@ -32,7 +32,7 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         while sets * 2 * Self.ways <= capacity { sets *= 2 }
         setMask = sets - 1
         words = _LineAlignedWords(count: sets * Self.wordsPerSet)
-        payloads = [Payload](repeating: filler, count: sets * Self.ways)
+        payloads = [Payload](hugePagesRepeating: filler, count: sets * Self.ways)
     }
 
     /// Keys the cache can hold.
@@ -123,7 +123,10 @@ final class _LineAlignedWords: @unchecked Sendable {
 
     init(count: Int) {
         self.count = count
-        base = UnsafeMutableRawPointer.allocate(byteCount: count * 8, alignment: 64).bindMemory(to: UInt64.self, capacity: count)
+        let bytes = count * 8
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= _HugePages.threshold ? _HugePages.pageSize : 64)
+        _HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes))
+        base = raw.bindMemory(to: UInt64.self, capacity: count)
         base.initialize(repeating: 0, count: count)
     }
 

@@ -160,6 +160,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         } else {
             precondition(entries.count < Int(UInt32.max), "slot table is full")
             slot = entries.count
+            entries.reserveOnHugePages(forAppending: 1)
             entries.append(Entry(key: key, value: value()))
             isLive.append(true)
         }

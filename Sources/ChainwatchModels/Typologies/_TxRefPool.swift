@@ -54,6 +54,7 @@ struct _TxRefPool: Sendable {
         } else {
             precondition(records.count < Int(UInt32.max), "transaction pool is full")
             handle = UInt32(records.count)
+            records.reserveOnHugePages(forAppending: 1)
             records.append(record)
             if !singleHolder { holders.append(1) }
         }

@@ -1,0 +1,62 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Transparent huge pages for the typology detectors' large arrays.
+///
+/// Detector state is touched at random over tens of MiB (pools, list arenas, slot-table entries, the recency
+/// caches); with 4 KiB pages most of those touches also miss the TLB. Storage of at least ``threshold``
+/// bytes is advised onto 2 MiB pages (`madvise(MADV_HUGEPAGE)`, honoured in THP's default `madvise` mode)
+/// before any of it is written, so the kernel backs it with huge pages as it is first touched. The advice
+/// is a hint: refused, or off Linux, the pages simply stay small. Nothing else changes: the arrays are
+/// ordinary arrays.
+enum _HugePages {
+    static var threshold: Int { 4 << 20 }
+    static var pageSize: Int { 2 << 20 }
+
+    /// Advises the whole 2 MiB pages inside `memory` (none when it is smaller than ``threshold``).
+    static func advise(_ memory: UnsafeMutableRawBufferPointer) {
+        #if os(Linux)
+        guard memory.count >= threshold, let base = memory.baseAddress else { return }
+        let start = (Int(bitPattern: base) + pageSize - 1) & ~(pageSize - 1)
+        let end = (Int(bitPattern: base) + memory.count) & ~(pageSize - 1)
+        guard end > start, let first = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(first, end - start, MADV_HUGEPAGE)
+        #endif
+    }
+}
+
+extension Array {
+    /// `count` copies of `value`, in storage advised onto huge pages when large.
+    init(hugePagesRepeating value: Element, count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
+            _HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            buffer.baseAddress?.initialize(repeating: value, count: count)
+            initialized = count
+        }
+    }
+
+    /// Makes room for `extra` more elements as appending would (the capacity at least doubles), moving the
+    /// elements into storage advised onto huge pages when the new storage is large. Call before appending.
+    @inline(__always)
+    mutating func reserveOnHugePages(forAppending extra: Int) {
+        if count + extra > capacity { growOnHugePages(minimumCapacity: count + extra) }
+    }
+
+    @inline(never)
+    private mutating func growOnHugePages(minimumCapacity: Int) {
+        let newCapacity = Swift.max(minimumCapacity, 2 * capacity, 16)
+        guard newCapacity * MemoryLayout<Element>.stride >= _HugePages.threshold else {
+            reserveCapacity(newCapacity)
+            return
+        }
+        let old = self
+        self = Array(unsafeUninitializedCapacity: newCapacity) { buffer, initialized in
+            _HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
+            old.withUnsafeBufferPointer { source in
+                if let from = source.baseAddress { buffer.baseAddress!.initialize(from: from, count: source.count) }
+            }
+            initialized = old.count
+        }
+    }
+}
