@@ -1,0 +1,29 @@
+import ChainwatchCore
+@testable import ChainwatchModels
+import Testing
+
+/// The slot table's buckets live in storage of their own, shared by copies until one of them writes.
+struct TypologySlotTableTests {
+    static func key(_ n: Int) -> AccountKey { AccountKey(hashing: Array("slot-\(n)".utf8)) }
+
+    @Test func copiesAreIndependentThroughInsertsRemovalsAndRebuilds() {
+        var table = _SlotTable<AccountKey, Int>()
+        for n in 0 ..< 5_000 { _ = table.findOrInsert(Self.key(n), value: n) }
+        var copy = table
+        // The copy grows (rebuilds), removes one by one (shifts) and many at once (same-size rebuild).
+        for n in 5_000 ..< 20_000 { _ = copy.findOrInsert(Self.key(n), value: n) }
+        copy.remove(slot: copy.find(Self.key(1))!)
+        copy.remove(slots: (2 ..< 4_000).map { copy.find(Self.key($0))! })
+        // The original still holds exactly its 5,000 keys, each with its value.
+        #expect(table.count == 5_000)
+        for n in 0 ..< 5_000 { #expect(table.find(Self.key(n)).map { table[$0] } == n) }
+        #expect(table.find(Self.key(5_000)) == nil)
+        // And the copy holds what it was given.
+        #expect(copy.count == 20_000 - 1 - 3_998)
+        #expect(copy.find(Self.key(1)) == nil && copy.find(Self.key(3_999)) == nil)
+        for n in [0, 4_000, 12_345, 19_999] { #expect(copy.find(Self.key(n)).map { copy[$0] } == n) }
+        // Writing to the original after the copy's writes leaves the copy alone too.
+        table.remove(slot: table.find(Self.key(0))!)
+        #expect(copy.find(Self.key(0)).map { copy[$0] } == 0)
+    }
+}
