@@ -69,8 +69,7 @@ extension Chainwatch {
                     if let last = rows.last { lastID = last.id } else { Thread.sleep(forTimeInterval: interval) }
                 }
             } catch let error as ChainwatchError {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
         }
 

@@ -64,8 +64,7 @@ extension Chainwatch {
                 try output.close()
                 Stderr.print("chainwatch: \(statistics.summary)")
             } catch let error as ChainwatchError {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
         }
     }

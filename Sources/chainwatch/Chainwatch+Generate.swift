@@ -46,8 +46,7 @@ extension Chainwatch {
                 let planted = output.instances.keys.sorted().map { "\(output.instances[$0]!) \($0)" }.joined(separator: ", ")
                 Stderr.print("chainwatch: \(output.transactions.count) transactions (\(output.labels.count) planted: \(planted)) → \(out), labels → \(labelsOut)")
             } catch {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
         }
     }

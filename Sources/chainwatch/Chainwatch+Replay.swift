@@ -59,8 +59,7 @@ extension Chainwatch {
             do {
                 labelSet = try loadLabels()
             } catch {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
             var settings: [(String, String)] = []
             let pipeline = try execute(quiet: quiet) { () throws(ChainwatchError) in
@@ -77,8 +76,7 @@ extension Chainwatch {
             do {
                 try backtest(table, pipeline: pipeline, labels: labelSet, settings: settings)
             } catch {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
         }
 

@@ -58,7 +58,6 @@ func execute(quiet: Bool, _ makePipeline: () throws(ChainwatchError) -> Pipeline
         if summary.status == "interrupted" { throw ExitCode(130) }
         return pipeline
     } catch let error as ChainwatchError {
-        Stderr.print("chainwatch: error: \(error)")
-        throw ExitCode(error.code.exitStatus)
+        throw Stderr.failure(error)
     }
 }

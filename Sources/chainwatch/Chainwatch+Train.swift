@@ -70,8 +70,7 @@ extension Chainwatch {
                 Stderr.print("chainwatch: trained \(bundle.id) on \(matrix.rows) rows in \(elapsed.formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 2)))) → \(out)")
                 print(bundle.id)
             } catch let error as ChainwatchError {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
         }
     }

@@ -19,13 +19,11 @@ extension Chainwatch {
 
         func run() throws {
             do {
-                let configuration = try typologyConfig.map { path throws(ChainwatchError) in
-                    try TypologySuite.Configuration(jsonFile: path)
-                } ?? TypologySuite.Configuration()
+                let configuration =
+                    if let typologyConfig { try TypologySuite.Configuration(jsonFile: typologyConfig) } else { TypologySuite.Configuration() }
                 print(try Self.json(configuration))
             } catch let error as ChainwatchError {
-                Stderr.print("chainwatch: error: \(error)")
-                throw ExitCode(error.code.exitStatus)
+                throw Stderr.failure(error)
             }
         }
 

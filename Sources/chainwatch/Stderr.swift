@@ -1,9 +1,18 @@
+import ArgumentParser
+import ChainwatchCore
 import ChainwatchPipeline
 import Foundation
 
 enum Stderr {
     static func print(_ line: String) {
         FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+
+    /// Prints `error` as the one-line failure message every command gives and returns the exit status its code
+    /// maps to: `throw Stderr.failure(error)`.
+    static func failure(_ error: ChainwatchError) -> ExitCode {
+        print("chainwatch: error: \(error)")
+        return ExitCode(error.code.exitStatus)
     }
 }
 
