@@ -89,11 +89,8 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// Loads the bucket and entry a lookup of `key` would read first, so a later lookup finds them in cache
     /// (called a few rows ahead; changes nothing). Returns a value to fold into a sink.
     @inline(__always)
-    func prefetch(_ key: Key) -> UInt64 { prefetch(hash: key.slotHash) }
-
-    /// ``prefetch(_:)`` for the key whose `slotHash` is `hash`.
-    @inline(__always)
-    func prefetch(hash: UInt64) -> UInt64 {
+    func prefetch(_ key: Key) -> UInt64 {
+        let hash = key.slotHash
         let bucket = buckets[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return bucket }
         return entries.withUnsafeBufferPointer { pointer in
@@ -104,12 +101,8 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
 
     /// The slot of `key`, if present.
     @inline(__always)
-    func find(_ key: Key) -> Int? { find(key, hash: key.slotHash) }
-
-    /// ``find(_:)`` with the key's `slotHash` already at hand (`hash`).
-    @inline(__always)
-    func find(_ key: Key, hash: UInt64) -> Int? {
-        let found = probe(key, hash: hash)
+    func find(_ key: Key) -> Int? {
+        let found = probe(key, hash: key.slotHash)
         return found.slot < 0 ? nil : found.slot
     }
 
