@@ -55,7 +55,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     public var trackedEntries: Int { remembered.count }
 
     /// The cache fingerprints a row needs: what the receiver remembers under the sender's ends, and (for a
-    /// real transfer) what the sender remembers under the receiver's.
+    /// real transfer; 0 otherwise) what the sender remembers under the receiver's.
     struct RowKeys {
         var receiverSide: UInt64
         var senderSide: UInt64
@@ -74,10 +74,11 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             chunk = rows.upperBound
             for row in rows {
                 let from = batch.from[row], to = batch.to[row]
-                let rowKeys = RowKeys(receiverSide: fingerprint(of: to, under: from), senderSide: fingerprint(of: from, under: to))
+                let isReal = batch.amount[row] >= configuration.maxPoisonAmount
+                let rowKeys = RowKeys(receiverSide: fingerprint(of: to, under: from), senderSide: isReal ? fingerprint(of: from, under: to) : 0)
                 keys[row - rows.lowerBound] = rowKeys
                 remembered.prefetch(rowKeys.receiverSide)
-                if batch.amount[row] >= configuration.maxPoisonAmount { remembered.prefetch(rowKeys.senderSide) }
+                if isReal { remembered.prefetch(rowKeys.senderSide) }
             }
             for row in rows { process(row: row, of: batch, keys: keys[row - rows.lowerBound], alerts: &alerts) }
         }
