@@ -116,9 +116,22 @@ struct _ListArena<Element: Sendable>: Sendable {
 }
 
 extension _ListArena {
-    /// Appends `element` to `list`, keeping its latest `limit` elements and releasing the stored transaction
-    /// (`ref`) of each one dropped. Room is made before the append, so a full list does not move to a block
-    /// twice its size for one element more.
+    /// Appends `element` to `list`, keeping its latest `limit` (≥ 1) elements: each one dropped is first
+    /// passed to `dropping`. Room is made before the append, so a full list does not move to a block twice
+    /// its size for one element more.
+    @inline(__always)
+    mutating func append(_ element: Element, to list: inout List, keeping limit: Int, dropping: (Element) -> Void) {
+        precondition(limit > 0, "a list keeps at least one element")
+        if Int(list.count) >= limit {
+            let excess = Int(list.count) + 1 - limit
+            for index in 0 ..< excess { dropping(self.element(index, of: list)) }
+            removeFirst(excess, from: &list)
+        }
+        append(element, to: &list)
+    }
+
+    /// ``append(_:to:keeping:dropping:)``, releasing the stored transaction (`ref`) of each element dropped;
+    /// with `limit` 0 the list is released and so is `element`'s transaction.
     mutating func append(
         _ element: Element, to list: inout List, keeping limit: Int, refs: inout _TxRefPool, ref: (Element) -> UInt32
     ) {
@@ -127,12 +140,7 @@ extension _ListArena {
             refs.release(ref(element))
             return
         }
-        if Int(list.count) >= limit {
-            let excess = Int(list.count) + 1 - limit
-            for index in 0 ..< excess { refs.release(ref(self.element(index, of: list))) }
-            removeFirst(excess, from: &list)
-        }
-        append(element, to: &list)
+        append(element, to: &list, keeping: limit) { refs.release(ref($0)) }
     }
 
     /// Releases `list` and, first, the stored transaction each of its elements holds (`ref`).
