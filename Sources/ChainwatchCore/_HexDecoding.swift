@@ -1,7 +1,8 @@
 /// Hex text decoded sixteen digits at a time in `SIMD16<UInt8>` vectors (SSE2 on a baseline x86-64 build): every
-/// row has a transaction hash and two addresses to check and decode, and the typology detectors decode the hash
-/// again, so this is the hottest per-character work of parsing. A digit at a time costs about twenty
-/// instructions (range checks, nibble value, shift into the result); a vector lane costs well under one.
+/// row has a transaction hash and two addresses to check and decode (the hash into ``TxBatch/canonicalHash``,
+/// which the typology detectors keep as evidence), so this is the hottest per-character work of parsing. A
+/// digit at a time costs about twenty instructions (range checks, nibble value, shift into the result); a
+/// vector lane costs well under one.
 ///
 /// Only operations that are vector instructions after inlining: the concrete vector-to-vector arithmetic and
 /// comparisons, bit casts, and lane reads at constant indices (shuffles to LLVM). The generic SIMD helpers

@@ -105,25 +105,27 @@ struct _FanCounter: Sendable {
 
     var trackedEntries: Int { hubs.count + pairs.count }
 
-    /// The table hashes of a row's hub and pair, computed once for both the prefetch and the lookups.
+    /// A row's hub table hash and pair-memory fingerprint, computed once for both the prefetch and the lookups.
     struct Hashes {
         var hub: UInt64
-        var edge: UInt64
+        /// 0 without novelty tracking.
+        var pair: UInt64
     }
 
     @inline(__always)
     func hashes(hub: AccountKey, counterparty: AccountKey) -> Hashes {
-        Hashes(hub: hub.slotHash, edge: noveltySeconds > 0 ? hub.pairFingerprint(to: counterparty) : 0)
+        Hashes(hub: hub.slotHash, pair: noveltySeconds > 0 ? hub.pairFingerprint(to: counterparty) : 0)
     }
 
-    /// Requests the table buckets of a pair with `hashes` (a chunk ahead; see ``prefetchEntries(_:)``).
+    /// Requests the hub's bucket line and the pair's set line of a row with `hashes` (a chunk ahead; see
+    /// ``prefetchEntries(_:)``).
     @inline(__always)
     func prefetchBuckets(_ hashes: Hashes) {
         hubs.prefetchBucket(hash: hashes.hub)
-        if noveltySeconds > 0 { pairs.prefetch(hashes.edge) }
+        if noveltySeconds > 0 { pairs.prefetch(hashes.pair) }
     }
 
-    /// Requests the table entries of a pair with `hashes` whose buckets were requested a chunk before.
+    /// Requests the hub's entry line of a row with `hashes`, whose bucket was requested a chunk before.
     @inline(__always)
     func prefetchEntries(_ hashes: Hashes) {
         hubs.prefetchEntry(hash: hashes.hub)
@@ -141,7 +143,7 @@ struct _FanCounter: Sendable {
     mutating func observe(hub: AccountKey, counterparty: AccountKey, hashes: Hashes, batch: TxBatch, row: Int) -> Int? {
         let time = batch.blockTime[row]
         if sweeps.isDue(at: time) { sweep(now: time) }
-        if noveltySeconds > 0, let previous = pairs.exchange(hashes.edge, time: time), time - previous <= noveltySeconds {
+        if noveltySeconds > 0, let previous = pairs.exchange(hashes.pair, time: time), time - previous <= noveltySeconds {
             return nil
         }
         let slot = hubs.findOrInsert(hub, hash: hashes.hub, value: Hub(lastActive: time)).slot

@@ -119,7 +119,7 @@ enum _RecencyEviction {
         return values[low]
     }
 
-    /// The size a table is shrunk to once it passes `cap`: half of it, so the O(n log n) rebuild runs at
+    /// The size a table is shrunk to once it passes `cap`: half of it, so the selection and the rebuild run at
     /// most once per cap / 2 insertions.
     static func target(cap: Int) -> Int { max(1, cap / 2) }
 }
