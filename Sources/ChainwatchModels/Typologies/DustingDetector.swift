@@ -34,12 +34,12 @@ public struct DustingDetector: Detector, Sendable {
         self.configuration = configuration
         counter = _FanCounter(
             minCounterparties: configuration.minRecipients, windowSeconds: configuration.windowSeconds,
-            noveltySeconds: 0, maxTracked: configuration.maxTracked, maxWindowEntries: configuration.maxWindowEntries
+            maxHubs: configuration.maxTracked, maxWindowEntries: configuration.maxWindowEntries, distinct: true
         )
     }
 
     /// Senders currently held in memory.
-    public var trackedEntries: Int { counter.trackedEntries }
+    public var trackedEntries: Int { counter.hubCount }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch

@@ -21,76 +21,11 @@ public struct FanConfiguration: Sendable, Codable, Equatable {
     public init() {}
 }
 
-/// The detection loop both fan detectors share: count new counterparties per hub, alert with the evidence.
-struct _FanDetection: Sendable {
-    let configuration: FanConfiguration
-    var counter: _FanCounter
-    /// `true`: the sender is the hub (fan-out); `false`: the receiver is (fan-in).
-    let hubIsSender: Bool
-
-    init(configuration: FanConfiguration, hubIsSender: Bool) {
-        self.configuration = configuration
-        self.hubIsSender = hubIsSender
-        counter = _FanCounter(
-            minCounterparties: configuration.minCounterparties, windowSeconds: configuration.windowSeconds,
-            noveltySeconds: configuration.noveltySeconds, maxTracked: configuration.maxTracked,
-            maxWindowEntries: configuration.maxWindowEntries
-        )
-    }
-
-    mutating func process(_ batch: TxBatch, detector: String, pattern: String, alerts: inout [Alert]) {
-        // Rows go in chunks. A chunk's counted rows and their table hashes are gathered (and their bucket
-        // lines requested) one chunk before it runs; just before it runs, its entry lines are requested.
-        typealias Pending = (row: Int, hashes: _FanCounter.Hashes)
-        // Heap scratch rather than `withUnsafeTemporaryAllocation`: inside that closure every call on
-        // `counter` copied it (retaining each of its arrays), twice per row.
-        let buffer = UnsafeMutableBufferPointer<Pending>.allocate(capacity: 2 * _Prefetch.chunkRows)
-        defer { buffer.deallocate() }
-        var current = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< _Prefetch.chunkRows])
-        var next = UnsafeMutableBufferPointer(rebasing: buffer[_Prefetch.chunkRows...])
-        var currentCount = gather(0 ..< min(_Prefetch.chunkRows, batch.count), of: batch, into: current)
-        var chunk = min(_Prefetch.chunkRows, batch.count)
-        while currentCount > 0 || chunk < batch.count {
-            let upcoming = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
-            chunk = upcoming.upperBound
-            let nextCount = gather(upcoming, of: batch, into: next)
-            for (_, hashes) in current[0 ..< currentCount] { counter.prefetchEntries(hashes) }
-            for (row, hashes) in current[0 ..< currentCount] {
-                let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
-                guard let slot = counter.observe(hub: hub, counterparty: counterparty, hashes: hashes, batch: batch, row: row)
-                else { continue }
-                alerts.append(_FanAlert.make(
-                    batch: batch, row: row, detector: detector, pattern: pattern,
-                    hubIsSender: hubIsSender, evidence: counter.evidence(hub: slot),
-                    minCounterparties: counter.minCounterparties, windowSeconds: configuration.windowSeconds,
-                    noveltySeconds: configuration.noveltySeconds, extra: ("min_amount_eth", configuration.minAmount)
-                ))
-            }
-            swap(&current, &next)
-            currentCount = nextCount
-        }
-    }
-
-    /// Writes the counted rows of `rows` with their table hashes into `pending`, requests their buckets,
-    /// and returns how many there are.
-    @inline(__always)
-    private func gather(
-        _ rows: Range<Int>, of batch: TxBatch, into pending: UnsafeMutableBufferPointer<(row: Int, hashes: _FanCounter.Hashes)>
-    ) -> Int {
-        var counted = 0
-        for row in rows where counts(batch, row) {
-            let (hub, counterparty) = hubIsSender ? (batch.from[row], batch.to[row]) : (batch.to[row], batch.from[row])
-            let hashes = counter.hashes(hub: hub, counterparty: counterparty)
-            counter.prefetchBuckets(hashes)
-            pending[counted] = (row, hashes)
-            counted += 1
-        }
-        return counted
-    }
-
-    @inline(__always)
-    private func counts(_ batch: TxBatch, _ row: Int) -> Bool {
-        batch.from[row] != batch.to[row] && !batch.flags[row].contains(.contractCreation)
-            && batch.amount[row] >= configuration.minAmount
+extension FanConfiguration {
+    /// Whether fan-out with these settings and fan-in with `other` can share one pair memory (and run as
+    /// one ``FanOutInDetector``): the same novelty window, minimum amount and cap, so the memory sees the
+    /// same transfers and holds as many pairs for both.
+    public func sharesPairMemory(with other: FanConfiguration) -> Bool {
+        noveltySeconds == other.noveltySeconds && minAmount == other.minAmount && maxTracked == other.maxTracked
     }
 }

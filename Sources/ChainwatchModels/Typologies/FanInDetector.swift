@@ -10,7 +10,7 @@ import ChainwatchCore
 /// only each time the count grows by another `minCounterparties` (see `_FanCounter`).
 /// `score` = the number of new payers in the window.
 ///
-/// Memory: receivers plus `B ← A` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row plus a
+/// Memory: receivers plus `A → B` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row plus a
 /// scan of the receiver's window (≤ ``Configuration/maxWindowEntries``).
 public struct FanInDetector: Detector, Sendable {
     public typealias Configuration = FanConfiguration
@@ -21,13 +21,13 @@ public struct FanInDetector: Detector, Sendable {
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        detection = _FanDetection(configuration: configuration, hubIsSender: false)
+        detection = _FanDetection(outgoing: nil, incoming: configuration)
     }
 
     /// Receivers and pairs currently held in memory.
-    public var trackedEntries: Int { detection.counter.trackedEntries }
+    public var trackedEntries: Int { detection.trackedEntries }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
-        detection.process(input.batch, detector: name, pattern: "one receiver was paid by many new counterparties", alerts: &alerts)
+        detection.process(input.batch, alerts: &alerts)
     }
 }

@@ -21,13 +21,13 @@ public struct FanOutDetector: Detector, Sendable {
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
-        detection = _FanDetection(configuration: configuration, hubIsSender: true)
+        detection = _FanDetection(outgoing: configuration, incoming: nil)
     }
 
     /// Senders and pairs currently held in memory.
-    public var trackedEntries: Int { detection.counter.trackedEntries }
+    public var trackedEntries: Int { detection.trackedEntries }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
-        detection.process(input.batch, detector: name, pattern: "one sender paid many new counterparties", alerts: &alerts)
+        detection.process(input.batch, alerts: &alerts)
     }
 }

@@ -38,14 +38,13 @@ public struct StructuringDetector: Detector, Sendable {
         self.configuration = configuration
         counter = _FanCounter(
             minCounterparties: configuration.minTransfers, windowSeconds: configuration.windowSeconds,
-            noveltySeconds: 0, maxTracked: configuration.maxTracked, maxWindowEntries: configuration.maxWindowEntries,
-            distinct: false
+            maxHubs: configuration.maxTracked, maxWindowEntries: configuration.maxWindowEntries, distinct: false
         )
         bands = configuration.thresholds.sorted().map { ($0 * (1 - configuration.belowFraction), $0) }
     }
 
     /// Senders currently held in memory.
-    public var trackedEntries: Int { counter.trackedEntries }
+    public var trackedEntries: Int { counter.hubCount }
 
     /// The threshold `amount` sits just below, if any.
     func threshold(justAbove amount: Double) -> Double? {

@@ -39,14 +39,21 @@ public enum TypologySuite {
         }
     }
 
-    /// The enabled detectors, in ``detectorNames`` order.
+    /// The enabled detectors, in ``detectorNames`` order. Fan-out and fan-in, when both are enabled and
+    /// their settings allow it, come as one ``FanOutInDetector`` (named `fan_out+fan_in`) in fan-out's place:
+    /// the same alerts, for one pair memory and one pass.
     public static func makeDetectors(_ configuration: Configuration) -> [any Detector] {
         var detectors: [any Detector] = []
-        for name in configuration.enabledInOrder {
+        let enabled = configuration.enabledInOrder
+        let fused = enabled.contains("fan_out") && enabled.contains("fan_in")
+            ? FanOutInDetector(fanOut: configuration.fanOut, fanIn: configuration.fanIn) : nil
+        for name in enabled {
             switch name {
             case "peel_chain": detectors.append(PeelChainDetector(configuration: configuration.peelChain))
-            case "fan_out": detectors.append(FanOutDetector(configuration: configuration.fanOut))
-            case "fan_in": detectors.append(FanInDetector(configuration: configuration.fanIn))
+            case "fan_out":
+                if let fused { detectors.append(fused) } else { detectors.append(FanOutDetector(configuration: configuration.fanOut)) }
+            case "fan_in":
+                if fused == nil { detectors.append(FanInDetector(configuration: configuration.fanIn)) }
             case "structuring": detectors.append(StructuringDetector(configuration: configuration.structuring))
             case "pass_through": detectors.append(PassThroughDetector(configuration: configuration.passThrough))
             case "dusting": detectors.append(DustingDetector(configuration: configuration.dusting))

@@ -1,23 +1,20 @@
 import ChainwatchCore
 
-/// The distinct-counterparty window shared by ``FanOutDetector``, ``FanInDetector`` and ``DustingDetector``.
+/// The counted-transfer window per hub shared by ``FanOutDetector``, ``FanInDetector``, ``DustingDetector`` and
+/// ``StructuringDetector``.
 ///
-/// For each *hub* account it keeps, in arrival order, the first transfer with each counterparty that
-/// counted inside the last `windowSeconds` of block time. A counterparty counts when it is *new*: the
-/// pair `hub, counterparty` had no transfer in the `noveltySeconds` before (0 = every distinct
-/// counterparty in the window counts). The pairs' last transfer times live in a ``_RecencyCache``.
-/// With `distinct == false` (structuring) every transfer counts, whoever the counterparty.
+/// For each *hub* account it keeps, in arrival order, the transfers it counted inside the last `windowSeconds`
+/// of block time. Which transfers reach it is the caller's business (fan-out and fan-in pass only transfers
+/// to or from a counterparty new to the hub: see `_FanDetection`). With `distinct`, a counterparty already in
+/// the hub's window does not count twice.
 ///
 /// Alert rule (no storms): a hub alerts on the transfer that brings its count to `minCounterparties`;
 /// within the same episode it alerts again only when the count has grown by another `minCounterparties`
 /// (10, 20, 30 … by default). The episode ends when the pruned count falls below `minCounterparties`.
 ///
-/// Memory: hubs + pairs ≤ `maxTracked`. With novelty tracking the pair memory takes the largest
-/// power-of-two share up to ¾ of it (65,536 pairs of 100,000; a full set of four forgets its least recently
-/// seen pair) and hubs get the rest (their table shrinks to half, least recently active first, when it
-/// passes that); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so counts
-/// saturate there). Cost per row: a hash lookup and a pair-memory line, plus, for distinct counting
-/// without novelty, a scan of the hub's window entries.
+/// Memory: at most `maxHubs` hubs (the table shrinks to half, least recently active first, when it passes
+/// that); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so counts saturate
+/// there). Cost per row: a hash lookup and an append, plus, with `distinct`, a scan of the hub's window.
 ///
 /// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 72-byte entries in
 /// one shared ``_ListArena``. An entry holds what the count, the total and the evidence need of the counted
@@ -70,8 +67,7 @@ struct _FanCounter: Sendable {
 
     let minCounterparties: Int
     let windowSeconds: Int64
-    let noveltySeconds: Int64
-    let maxTracked: Int
+    let maxHubs: Int
     let maxWindowEntries: Int
     let distinct: Bool
     private var hubs = _SlotTable<AccountKey, Hub>()
@@ -82,74 +78,51 @@ struct _FanCounter: Sendable {
     )
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
     private var irregular = _TxRefPool(singleHolder: true)
-    /// Last transfer time of recent `hub → counterparty` pairs (with novelty tracking).
-    private var pairs: _RecencyCache<Void>
-    /// Cap on hubs: `maxTracked` less what the pair memory holds.
-    private let maxHubs: Int
     private var sweeps: _SweepSchedule
 
-    init(
-        minCounterparties: Int, windowSeconds: Int64, noveltySeconds: Int64, maxTracked: Int, maxWindowEntries: Int,
-        distinct: Bool = true
-    ) {
+    init(minCounterparties: Int, windowSeconds: Int64, maxHubs: Int, maxWindowEntries: Int, distinct: Bool) {
         self.distinct = distinct
         self.minCounterparties = max(1, minCounterparties)
         self.windowSeconds = max(0, windowSeconds)
-        self.noveltySeconds = max(0, noveltySeconds)
-        self.maxTracked = max(2, maxTracked)
+        self.maxHubs = max(1, maxHubs)
         self.maxWindowEntries = max(self.minCounterparties, maxWindowEntries)
         sweeps = _SweepSchedule(period: max(self.windowSeconds, 1))
-        pairs = _RecencyCache(capacity: self.noveltySeconds > 0 ? self.maxTracked * 3 / 4 : 0)
-        maxHubs = max(1, self.maxTracked - (self.noveltySeconds > 0 ? pairs.capacity : 0))
     }
 
-    var trackedEntries: Int { hubs.count + pairs.count }
+    var hubCount: Int { hubs.count }
 
-    /// A row's hub table hash and pair-memory fingerprint, computed once for both the prefetch and the lookups.
-    struct Hashes {
-        var hub: UInt64
-        /// 0 without novelty tracking.
-        var pair: UInt64
-    }
-
+    /// Requests the bucket line of the hub whose `slotHash` is `hash` (a chunk ahead; see
+    /// ``prefetchEntry(hash:)``).
     @inline(__always)
-    func hashes(hub: AccountKey, counterparty: AccountKey) -> Hashes {
-        Hashes(hub: hub.slotHash, pair: noveltySeconds > 0 ? hub.pairFingerprint(to: counterparty) : 0)
-    }
+    func prefetchBucket(hash: UInt64) { hubs.prefetchBucket(hash: hash) }
 
-    /// Requests the hub's bucket line and the pair's set line of a row with `hashes` (a chunk ahead; see
-    /// ``prefetchEntries(_:)``).
+    /// Requests the entry line of the hub whose `slotHash` is `hash`, whose bucket was requested a chunk before.
     @inline(__always)
-    func prefetchBuckets(_ hashes: Hashes) {
-        hubs.prefetchBucket(hash: hashes.hub)
-        if noveltySeconds > 0 { pairs.prefetch(hashes.pair) }
-    }
+    func prefetchEntry(hash: UInt64) { hubs.prefetchEntry(hash: hash) }
 
-    /// Requests the hub's entry line of a row with `hashes`, whose bucket was requested a chunk before.
+    /// Drops the hubs whose window expired, once per window length of block time (call it for every row the
+    /// detector looks at, counted or not, so sweeps do not depend on which rows count).
     @inline(__always)
-    func prefetchEntries(_ hashes: Hashes) {
-        hubs.prefetchEntry(hash: hashes.hub)
+    mutating func sweepIfDue(at time: Int64) {
+        if sweeps.isDue(at: time) { sweep(now: time) }
     }
 
-    /// Records row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's slot when this row
-    /// must alert (read the window with ``evidence(hub:)``).
+    /// Sweeps if due, counts row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's slot
+    /// when this row must alert (read the window with ``evidence(hub:)``).
     @inline(__always)
     mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
-        observe(hub: hub, counterparty: counterparty, hashes: hashes(hub: hub, counterparty: counterparty), batch: batch, row: row)
+        sweepIfDue(at: batch.blockTime[row])
+        return count(hub: hub, hash: hub.slotHash, counterparty: counterparty, batch: batch, row: row)
     }
 
-    /// ``observe(hub:counterparty:batch:row:)`` with the pair's ``hashes(hub:counterparty:)`` at hand.
+    /// Counts row `row` for `hub` (whose `slotHash` is `hash`) without a sweep check, and returns the hub's
+    /// slot when this row must alert.
     @inline(__always)
-    mutating func observe(hub: AccountKey, counterparty: AccountKey, hashes: Hashes, batch: TxBatch, row: Int) -> Int? {
-        let time = batch.blockTime[row]
-        if sweeps.isDue(at: time) { sweep(now: time) }
-        if noveltySeconds > 0, let previous = pairs.exchange(hashes.pair, time: time), time - previous <= noveltySeconds {
-            return nil
-        }
-        let slot = hubs.findOrInsert(hub, hash: hashes.hub, value: Hub(lastActive: time)).slot
+    mutating func count(hub: AccountKey, hash: UInt64, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
+        let slot = hubs.findOrInsert(hub, hash: hash, value: Hub(lastActive: batch.blockTime[row])).slot
         let alerting = Self.record(
             in: &hubs[slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
-            settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct && noveltySeconds == 0)
+            settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct)
         )
         if hubs.count > maxHubs { enforceCap() }
         return alerting ? slot : nil

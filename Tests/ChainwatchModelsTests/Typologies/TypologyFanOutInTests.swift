@@ -90,4 +90,23 @@ struct TypologyFanOutInTests {
             #expect(TypologyTest.strings(second["counterparty_addresses"]) == (50 ..< 60).map(TypologyTest.address))
         }
     }
+
+    /// Run as one detector, fan-out and fan-in raise exactly what each raises alone: the same rows, in the
+    /// same order within each name, with the same evidence — also once their shared pair memory and hub
+    /// tables overflow and forget.
+    @Test func theOnePassDetectorRaisesExactlyWhatTheTwoRaiseApart() throws {
+        let batches = TypologySample.synthetic(count: 150_000, accounts: 20_000)
+        var configuration = FanConfiguration()
+        configuration.minCounterparties = 3
+        configuration.maxTracked = 2_000
+        var fused: any Detector = try #require(FanOutInDetector(fanOut: configuration, fanIn: configuration))
+        var fanOut: any Detector = FanOutDetector(configuration: configuration)
+        var fanIn: any Detector = FanInDetector(configuration: configuration)
+        let together = TypologyTest.run(&fused, batches)
+        let outgoing = TypologyTest.run(&fanOut, batches), incoming = TypologyTest.run(&fanIn, batches)
+        try #require(outgoing.count > 100 && incoming.count > 100)
+        #expect(together.filter { $0.detector == "fan_out" } == outgoing)
+        #expect(together.filter { $0.detector == "fan_in" } == incoming)
+        #expect(together.count == outgoing.count + incoming.count)
+    }
 }

@@ -9,10 +9,32 @@ struct TypologySuiteTests {
         try TypologySuite.Configuration(json: Data(json.utf8))
     }
 
-    @Test func defaultsEnableEveryDetectorWithItsOwnName() {
+    @Test func defaultsEnableEveryDetectorWithFanOutAndFanInInOnePass() {
         let detectors = TypologySuite.makeDetectors(.init())
-        #expect(detectors.map(\.name) == TypologySuite.detectorNames)
-        #expect(detectors.count == 9)
+        #expect(detectors.map(\.name) == [
+            "peel_chain", "fan_out+fan_in", "structuring", "pass_through", "dusting", "address_poisoning", "burst",
+            "wash_cycle",
+        ])
+        #expect(detectors[1] is FanOutInDetector)
+    }
+
+    @Test func fanOutAndFanInRunApartWhenTheyCannotShareTheirPairMemory() {
+        for change in [
+            { (c: inout FanConfiguration) in c.noveltySeconds = 0 },
+            { (c: inout FanConfiguration) in c.minAmount = 1 },
+            { (c: inout FanConfiguration) in c.maxTracked = 5_000 },
+        ] {
+            var configuration = TypologySuite.Configuration()
+            change(&configuration.fanIn)
+            #expect(FanOutInDetector(fanOut: configuration.fanOut, fanIn: configuration.fanIn) == nil)
+            let names = TypologySuite.makeDetectors(configuration).map(\.name)
+            #expect(names == TypologySuite.detectorNames)
+        }
+        // Settings the pair memory does not depend on may differ.
+        var configuration = TypologySuite.Configuration()
+        configuration.fanIn.minCounterparties = 25
+        configuration.fanIn.windowSeconds = 600
+        #expect(TypologySuite.makeDetectors(configuration).map(\.name).contains("fan_out+fan_in"))
     }
 
     @Test func aFileOverridesOnlyWhatItNames() throws {
