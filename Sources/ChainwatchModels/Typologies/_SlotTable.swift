@@ -11,7 +11,7 @@ extension AccountKey: _SlotKey {
     var slotHash: UInt64 { mixedHash }
 }
 
-/// A hash table from keys to per-key state, kept in one array of (key, value) entries addressed by a dense
+/// A hash table from keys to per-key state, kept in one buffer of (key, value) entries addressed by a dense
 /// slot number: a lookup reads one bucket word and, on a tag match, the entry that holds both the key to
 /// confirm and the state to update (no per-entry heap object, no `Dictionary` value copies).
 ///
@@ -28,8 +28,8 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         var value: Value
     }
 
-    /// Every slot's entry (meaningful where `isLive`).
-    private(set) var entries: [Entry] = []
+    /// Every slot's entry (meaningful where `isLive`), line-aligned: a 64-byte entry is one cache line.
+    private var entries = _LineAlignedBuffer<Entry>(capacity: 16)
     private(set) var isLive: [Bool] = []
     private(set) var count = 0
     private var buckets: [UInt64]
@@ -46,6 +46,12 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// Slots ever handed out (live or free); valid slots are `0 ..< slotCount`.
     var slotCount: Int { entries.count }
 
+    /// Copies the entries before a write when another table shares them (value semantics).
+    @inline(__always)
+    private mutating func makeEntriesUnique() {
+        if !isKnownUniquelyReferenced(&entries) { entries = entries.copy(capacity: entries.capacity) }
+    }
+
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xffff_ffff) | 1 }
 
@@ -60,12 +66,22 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// The state of live slot `slot`.
     @inline(__always)
     subscript(slot: Int) -> Value {
-        get { entries[slot].value }
-        _modify { yield &entries[slot].value }
+        get {
+            precondition(slot >= 0 && slot < entries.count, "slot out of range")
+            return entries.base[slot].value
+        }
+        _modify {
+            precondition(slot >= 0 && slot < entries.count, "slot out of range")
+            makeEntriesUnique()
+            yield &entries.base[slot].value
+        }
     }
 
     @inline(__always)
-    func key(_ slot: Int) -> Key { entries[slot].key }
+    func key(_ slot: Int) -> Key {
+        precondition(slot >= 0 && slot < entries.count, "slot out of range")
+        return entries.base[slot].key
+    }
 
     /// Requests the bucket line a lookup of the key whose `slotHash` is `hash` reads first (a prefetch hint
     /// that retires at once and changes nothing). Called a chunk of rows ahead of ``prefetchEntry(hash:)``.
@@ -81,9 +97,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     func prefetchEntry(hash: UInt64) {
         let bucket = buckets.withUnsafeBufferPointer { $0[home(hash)] }
         guard bucket >> 32 == Self.tag(hash) else { return }
-        entries.withUnsafeBufferPointer { entries in
-            cw_prefetch(entries.baseAddress! + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1))
-        }
+        cw_prefetch(entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1))
     }
 
     /// Loads the bucket and entry a lookup of `key` would read first, so a later lookup finds them in cache
@@ -93,10 +107,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         let hash = key.slotHash
         let bucket = buckets[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return bucket }
-        return entries.withUnsafeBufferPointer { pointer in
-            UnsafeRawPointer(pointer.baseAddress! + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1))
-                .load(as: UInt8.self) == 0 ? 1 : 0
-        }
+        return UnsafeRawPointer(entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1)).load(as: UInt8.self) == 0 ? 1 : 0
     }
 
     /// The slot of `key`, if present.
@@ -116,17 +127,16 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         let tag = Self.tag(hash)
         var index = home(hash)
         let mask = mask
+        let entries = entries.base
         return buckets.withUnsafeBufferPointer { buckets in
-            entries.withUnsafeBufferPointer { entries in
-                while true {
-                    let bucket = buckets[index]
-                    if bucket == 0 { return (index, -1) }
-                    if bucket >> 32 == tag {
-                        let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
-                        if entries[slot].key == key { return (index, slot) }
-                    }
-                    index = (index + 1) & mask
+            while true {
+                let bucket = buckets[index]
+                if bucket == 0 { return (index, -1) }
+                if bucket >> 32 == tag {
+                    let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
+                    if entries[slot].key == key { return (index, slot) }
                 }
+                index = (index + 1) & mask
             }
         }
     }
@@ -148,12 +158,17 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         if !freeSlots.isEmpty {
             // `removeLast` inlines; the generic `popLast` stays a call on this hot path.
             slot = Int(freeSlots.removeLast())
-            entries[slot] = Entry(key: key, value: value())
+            makeEntriesUnique()
+            entries.base[slot] = Entry(key: key, value: value())
             isLive[slot] = true
         } else {
             precondition(entries.count < Int(UInt32.max), "slot table is full")
             slot = entries.count
-            entries.reserveOnHugePages(forAppending: 1)
+            if entries.count == entries.capacity {
+                entries = entries.copy(capacity: 2 * entries.capacity)
+            } else {
+                makeEntriesUnique()
+            }
             entries.append(Entry(key: key, value: value()))
             isLive.append(true)
         }
@@ -167,7 +182,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     mutating func remove(slot: Int) {
         precondition(isLive[slot], "slot is not live")
         let target = UInt64(slot + 1)
-        var index = home(entries[slot].key.slotHash)
+        var index = home(key(slot).slotHash)
         while buckets[index] & 0xffff_ffff != target { index = (index + 1) & mask }
         // Backward-shift deletion: pull later entries of the probe run into the hole when their home
         // bucket is not between the hole and them.

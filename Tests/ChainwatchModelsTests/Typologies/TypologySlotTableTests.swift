@@ -2,7 +2,7 @@ import ChainwatchCore
 @testable import ChainwatchModels
 import Testing
 
-/// The slot table's buckets live in storage of their own, shared by copies until one of them writes.
+/// The slot table's buckets and entries live in storage of their own, shared by copies until one of them writes.
 struct TypologySlotTableTests {
     static func key(_ n: Int) -> AccountKey { AccountKey(hashing: Array("slot-\(n)".utf8)) }
 
@@ -10,6 +10,7 @@ struct TypologySlotTableTests {
         var table = _SlotTable<AccountKey, Int>()
         for n in 0 ..< 5_000 { _ = table.findOrInsert(Self.key(n), value: n) }
         var copy = table
+        copy[copy.find(Self.key(4_999))!] = -1
         // The copy grows (rebuilds), removes one by one (shifts) and many at once (same-size rebuild).
         for n in 5_000 ..< 20_000 { _ = copy.findOrInsert(Self.key(n), value: n) }
         copy.remove(slot: copy.find(Self.key(1))!)
@@ -22,8 +23,27 @@ struct TypologySlotTableTests {
         #expect(copy.count == 20_000 - 1 - 3_998)
         #expect(copy.find(Self.key(1)) == nil && copy.find(Self.key(3_999)) == nil)
         for n in [0, 4_000, 12_345, 19_999] { #expect(copy.find(Self.key(n)).map { copy[$0] } == n) }
+        #expect(copy.find(Self.key(4_999)).map { copy[$0] } == -1)
         // Writing to the original after the copy's writes leaves the copy alone too.
         table.remove(slot: table.find(Self.key(0))!)
         #expect(copy.find(Self.key(0)).map { copy[$0] } == 0)
+    }
+}
+
+struct TypologyLineAlignedBufferTests {
+    /// Entries start on a cache line (64-byte entries never straddle two), also once the buffer is large
+    /// enough for huge pages, and a copy holds the same elements in storage of its own.
+    @Test func entriesStartOnACacheLineAndCopiesOwnTheirStorage() {
+        for capacity in [1, 16, 1_000, 2 * _HugePages.threshold / 64] {
+            let buffer = _LineAlignedBuffer<(UInt64, UInt64)>(capacity: capacity)
+            #expect(Int(bitPattern: buffer.base) % 64 == 0)
+            #expect(buffer.capacity == capacity && buffer.count == 0)
+            for index in 0 ..< min(capacity, 100) { buffer.append((UInt64(index), 7)) }
+            let copy = buffer.copy(capacity: capacity + 1)
+            #expect(copy.base != buffer.base && copy.count == buffer.count && copy.capacity == capacity + 1)
+            #expect((0 ..< copy.count).allSatisfy { copy.base[$0] == (UInt64($0), 7) })
+            copy.base[0] = (99, 99)
+            #expect(buffer.base[0] == (0, 7))
+        }
     }
 }

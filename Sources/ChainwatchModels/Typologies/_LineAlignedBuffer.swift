@@ -1,0 +1,43 @@
+/// Elements in one allocation that starts on a cache line (on a 2 MiB page when large), for tables whose
+/// entries are read at random: an entry of 64 bytes or less then never straddles two lines, where in an
+/// `Array` (its elements start 32 bytes into a heap object) a 64-byte entry always does — two misses per
+/// lookup instead of one.
+///
+/// A reference type with a fixed capacity: owners keep value semantics by copying it before a write when
+/// it is shared (``_SlotTable`` does), and grow it by copying into a larger one.
+final class _LineAlignedBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        let bytes = self.capacity * MemoryLayout<Element>.stride
+        let alignment = bytes >= _HugePages.threshold ? _HugePages.pageSize : max(64, MemoryLayout<Element>.alignment)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
+        _HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes))
+        base = raw.bindMemory(to: Element.self, capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    /// A buffer of `capacity` (≥ ``count``) holding copies of these elements.
+    func copy(capacity: Int) -> _LineAlignedBuffer {
+        precondition(capacity >= count)
+        let copy = _LineAlignedBuffer(capacity: capacity)
+        copy.base.initialize(from: base, count: count)
+        copy.count = count
+        return copy
+    }
+
+    /// Appends `element`; there must be room.
+    @inline(__always)
+    func append(_ element: Element) {
+        precondition(count < capacity, "line-aligned buffer is full")
+        (base + count).initialize(to: element)
+        count += 1
+    }
+}
