@@ -11,13 +11,15 @@ import ChainwatchCore
 /// ends, a real counterparty `C ≠ P` whose real transfer was at most ``Configuration/windowSeconds`` of
 /// block time before. Per account and ends only the latest real counterparty is kept (two real
 /// counterparties sharing eight hex digits of ends are rare by chance, and the latest is the one a victim
-/// would copy). Every such poison transfer alerts (each one is a separate attempt). `score` = the number
+/// would copy), with what the evidence shows of its real transfer. Every such poison transfer alerts (each one is a separate attempt). `score` = the number
 /// of leading plus trailing hex digits `P` and `C` share.
 ///
 /// Only meaningful for 20-byte hex addresses (Ethereum); other chains' keys are hashes. Memory: ≤
-/// ``Configuration/maxTracked`` remembered (account, ends) entries in a ``_RecencyCache`` (a full set of
-/// four forgets its least recently seen entry), each holding its real transfer in a pool. Cost: one cache
-/// line per side of a real transfer, one for a tiny transfer, no scan.
+/// ``Configuration/maxTracked`` remembered (account, ends) entries of 72 bytes in a ``_RecencyCache`` (a full
+/// set of four forgets its least recently seen entry), each holding its real transfer's hash, block and
+/// amount itself: both sides keep a copy, where a shared, counted record in a pool cost a random line to
+/// store and a count to update at every release. Cost: a set line and an entry per side of a real
+/// transfer, a set line for a tiny transfer, no scan.
 public struct AddressPoisoningDetector: Detector, Sendable {
     public struct Configuration: Sendable, Codable, Equatable {
         /// Transfers strictly below this many ETH (zero included) are possible poison; the rest are real.
@@ -27,28 +29,45 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         /// Hex digits that must match at each end of the address (4 = first 4 and last 4), 1…16.
         public var matchHexDigits: Int = 4
         /// Cap on remembered (account, counterparty ends) entries (2²⁰), rounded down to a power of two (at
-        /// least 4).
+        /// least 4); 88 bytes each, allocated up front (88 MiB by default).
         public var maxTracked: Int = 1 << 20
 
         public init() {}
     }
 
-    /// A remembered real counterparty and its transfer (the owner's side of the entry is implied).
+    /// A remembered real counterparty and what an alert shows of their real transfer (the owner's side of
+    /// the entry, and the transfer's time, are the cache's).
     struct Counterparty: Sendable {
+        /// The hash when canonical (else the transaction is in `irregular`).
+        var hash: _TxHash
+        var block: Int64
+        var amount: Double
         var key: AccountKey
-        var ref: UInt32
+        /// The transfer's sender is the lesser of the owner and `key`.
+        var lesserSent: Bool
+
+        /// Fills the cache's empty ways; never read back.
+        static let none = Counterparty(hash: _TxHash(words: (0, 0, 0, 0)), block: 0, amount: 0, key: .none, lesserSent: false)
+
+        /// The real transfer between `owner` and ``key`` at `time`.
+        func transfer(owner: AccountKey, time: Int64) -> _TxRef {
+            let (lesser, greater) = owner < key ? (owner, key) : (key, owner)
+            let (from, to) = lesserSent ? (lesser, greater) : (greater, lesser)
+            return _TxRef(hash: hash, block: block, time: time, amount: amount, from: from, to: to)
+        }
     }
 
     public let name = "address_poisoning"
     public let configuration: Configuration
     private var remembered: _RecencyCache<Counterparty>
-    private var refs = _TxRefPool()
+    /// The real transfers whose hash ``_TxHash`` cannot hold (none for Ethereum input), by cache index.
+    private var irregular: [Int: _TxRef] = [:]
     private let digits: Int
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
         digits = min(16, max(1, configuration.matchHexDigits))
-        remembered = _RecencyCache(capacity: max(1, configuration.maxTracked), filler: Counterparty(key: .none, ref: 0))
+        remembered = _RecencyCache(capacity: max(1, configuration.maxTracked), filler: .none)
     }
 
     /// Remembered (account, counterparty ends) entries currently held in memory.
@@ -103,26 +122,38 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             guard real.key != from, Self.prefix(real.key, digits) == Self.prefix(from, digits),
                 Self.suffix(real.key, digits) == Self.suffix(from, digits)
             else { return }
-            let transfer = refs[real.ref, time: realTime, accounts: (real.key, to)]
+            let transfer = irregular.isEmpty ? real.transfer(owner: to, time: realTime) : irregular[index] ?? real.transfer(owner: to, time: realTime)
             alerts.append(alert(batch: batch, row: row, impersonated: real.key, real: transfer))
         } else {
-            let ref = refs.store(batch: batch, row: row)
-            refs.retain(ref)
-            remember(Counterparty(key: to, ref: ref), under: keys.senderSide, time: time)
-            remember(Counterparty(key: from, ref: ref), under: keys.receiverSide, time: time)
+            let hash = batch.canonicalHash[row]
+            var real = Counterparty(
+                hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], amount: batch.amount[row], key: to,
+                lesserSent: from < to
+            )
+            let sender = remember(real, under: keys.senderSide, time: time)
+            real.key = from
+            let receiver = remember(real, under: keys.receiverSide, time: time)
+            if !irregular.isEmpty {
+                irregular[sender] = nil
+                irregular[receiver] = nil
+            }
+            if hash == nil {
+                let transaction = _TxRef(batch: batch, row: row)
+                irregular[sender] = transaction
+                irregular[receiver] = transaction
+            }
         }
     }
 
-    /// Keeps `counterparty` as the latest real counterparty under its ends, releasing what it replaces.
+    /// Keeps `counterparty` as the latest real counterparty under its ends and returns its cache index.
     @inline(__always)
-    private mutating func remember(_ counterparty: Counterparty, under fingerprint: UInt64, time: Int64) {
+    private mutating func remember(_ counterparty: Counterparty, under fingerprint: UInt64, time: Int64) -> Int {
         if let (index, _) = remembered.find(fingerprint) {
-            refs.release(remembered[index].ref)
             remembered[index] = counterparty
             remembered.touch(index, time: time)
-        } else if let displaced = remembered.insert(fingerprint, time: time, payload: counterparty).displaced {
-            refs.release(displaced.ref)
+            return index
         }
+        return remembered.insert(fingerprint, time: time, payload: counterparty).index
     }
 
     /// The first `digits` hex digits of the address.

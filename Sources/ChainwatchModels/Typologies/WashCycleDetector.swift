@@ -58,7 +58,7 @@ public struct WashCycleDetector: Detector, Sendable {
     private var receivers = _SlotTable<AccountKey, Receiver>()
     private var lists = _ListArena<Incoming>(filler: Incoming(from: .none, time: 0, amount: 0, sequence: 0, ref: 0, used: false))
     /// One holder per transaction: the incoming entry that stored it.
-    private var refs = _TxRefPool(singleHolder: true)
+    private var refs = _TxRefPool()
     private var sequence: Int64 = 0
     private var sweeps: _SweepSchedule
     private var prefetchSink: UInt64 = 0

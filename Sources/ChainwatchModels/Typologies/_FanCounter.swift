@@ -77,7 +77,7 @@ struct _FanCounter: Sendable {
         )
     )
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
-    private var irregular = _TxRefPool(singleHolder: true)
+    private var irregular = _TxRefPool()
     private var sweeps: _SweepSchedule
 
     init(minCounterparties: Int, windowSeconds: Int64, maxHubs: Int, maxWindowEntries: Int, distinct: Bool) {

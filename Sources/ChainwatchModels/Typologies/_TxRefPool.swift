@@ -1,18 +1,16 @@
 import ChainwatchCore
 
 /// Stored transactions (``_TxRef``) addressed by a 32-bit handle, so detector state moves 4-byte handles
-/// instead of 150-byte references; freed handles are reused (last freed first). A handle starts with one
-/// holder; ``retain(_:)`` adds one (state that keeps the same transaction twice), ``release(_:)`` drops one
-/// and frees the handle with the last.
+/// instead of 150-byte references; freed handles are reused (last freed first). Each handle has one holder,
+/// which ``release(_:)`` it when done.
 ///
 /// Detectors store a transaction for nearly every row but read one back only for an alert, so a stored
 /// transaction is a 56-byte record (one cache line to write, where a `_TxRef` takes 152 bytes): the hash as
 /// its 32 raw bytes (``_TxHash``), block, amount, and which of its two accounts paid. The accounts and the
 /// time are what every holder keeps anyway (a remembered counterparty and its owner, a transfer's sender
 /// and receiver), so the holder supplies them when reading back. A hash that is not canonical keeps its
-/// whole `_TxRef` in a side table (empty for Ethereum input). Holder counts sit in their own dense array:
-/// releasing an old transaction then reads a few bytes likely in cache instead of its cold record, which
-/// is only written again (a store, which does not stall) when the handle is reused.
+/// whole `_TxRef` in a side table (empty for Ethereum input). Releasing a handle reads nothing of its cold
+/// record, which is only written again when the handle is reused.
 struct _TxRefPool: Sendable {
     private struct Record: Sendable {
         var hash: _TxHash
@@ -24,16 +22,11 @@ struct _TxRefPool: Sendable {
     }
 
     private var records: [Record] = []
-    /// Holders per handle: one byte each, so the counts of a large pool stay in cache.
-    private var holders: [UInt8] = []
     private var freeHandles: [UInt32] = []
     /// The transactions whose hash is not canonical, by handle.
     private var irregular: [UInt32: _TxRef] = [:]
-    /// Every handle has one holder at most (no ``retain(_:)``): no counts are kept, and a release frees the
-    /// handle without reading a count (a cache miss on a random byte per release in a large pool).
-    let singleHolder: Bool
 
-    init(singleHolder: Bool = false) { self.singleHolder = singleHolder }
+    init() {}
 
     /// Handles currently in use.
     var count: Int { records.count - freeHandles.count }
@@ -50,32 +43,19 @@ struct _TxRefPool: Sendable {
         if !freeHandles.isEmpty {
             handle = freeHandles.removeLast()
             records[Int(handle)] = record
-            if !singleHolder { holders[Int(handle)] = 1 }
         } else {
             precondition(records.count < Int(UInt32.max), "transaction pool is full")
             handle = UInt32(records.count)
             records.reserveOnHugePages(forAppending: 1)
             records.append(record)
-            if !singleHolder { holders.append(1) }
         }
         if hash == nil { irregular[handle] = _TxRef(batch: batch, row: row) }
         return handle
     }
 
-    /// Adds a holder to `handle` (at most 255 at a time: detectors keep a transaction in one or two places).
-    @inline(__always)
-    mutating func retain(_ handle: UInt32) {
-        precondition(!singleHolder, "a single-holder pool has no second holders")
-        holders[Int(handle)] += 1
-    }
-
-    /// Drops a holder of `handle`; after its last holder, it must not be used.
+    /// Frees `handle`; it must not be used after.
     @inline(__always)
     mutating func release(_ handle: UInt32) {
-        if !singleHolder {
-            holders[Int(handle)] -= 1
-            guard holders[Int(handle)] == 0 else { return }
-        }
         freeHandles.append(handle)
         if !irregular.isEmpty { irregular[handle] = nil }
     }

@@ -66,6 +66,34 @@ struct TypologyAddressPoisoningTests {
         #expect(reasons["seconds_after_real_transfer"] as? Int == 70)
     }
 
+    /// A real transfer whose hash is not `0x` + 64 lowercase hex digits is shown as it came, with its
+    /// accounts, amount and block; once a later real transfer with the same counterparty replaces it, the
+    /// later one is shown.
+    @Test func theEvidenceKeepsAHashThatIsNotCanonical() throws {
+        let irregular = TypologyTest.hash(0).uppercased()
+        for replaced in [false, true] {
+            var sequence = [Transfer(from: victim, to: payee, amount: 5, block: 10, time: 100_000)]
+            if replaced { sequence.append(Transfer(from: payee, to: victim, amount: 2, block: 12, time: 100_050)) }
+            sequence.append(Transfer(from: fake, to: victim, amount: 0, block: 20, time: 100_120))
+            let plain = TypologyTest.batch(sequence)
+            var batch = TxBatch()
+            for row in 0 ..< plain.count {
+                var transaction = plain[row]
+                if row == 0 { transaction.hash = irregular }
+                batch.append(transaction)
+            }
+            var detector: any Detector = AddressPoisoningDetector()
+            let alerts = TypologyTest.run(&detector, [batch])
+            try #require(alerts.count == 1)
+            let real = try #require(TypologyTest.reasons(alerts[0])["real_transfer"] as? [String: Any])
+            #expect(real["hash"] as? String == (replaced ? TypologyTest.hash(1) : irregular))
+            #expect(real["from"] as? String == (replaced ? payee : victim))
+            #expect(real["to"] as? String == (replaced ? victim : payee))
+            #expect(real["amount_eth"] as? Double == (replaced ? 2 : 5))
+            #expect(real["block"] as? Int == (replaced ? 12 : 10))
+        }
+    }
+
     @Test func theCapForgetsTheLeastRecentlySeenCounterparty() throws {
         // maxTracked 4 is one set of four entries; a real transfer writes two (one per side).
         var configuration = AddressPoisoningDetector.Configuration()

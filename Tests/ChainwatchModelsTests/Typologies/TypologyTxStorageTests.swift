@@ -104,26 +104,9 @@ struct TypologyTxStorageTests {
         #expect(Self.readBack(pool, handles[3], batch: batch, row: 3).hash == String(repeating: "x", count: _TxRef.hashCapacity))
     }
 
-    @Test func poolReusesHandlesLastFreedFirst() {
+    @Test func poolFreesOnReleaseAndReusesHandlesLastFreedFirst() {
         let batch = Self.batch(hashes: [TypologyTest.hash(1), "irregular", TypologyTest.hash(3)])
         var pool = _TxRefPool()
-        let first = pool.store(batch: batch, row: 0), irregular = pool.store(batch: batch, row: 1)
-        pool.retain(irregular)
-        pool.release(irregular)
-        Self.expectSame(Self.readBack(pool, irregular, batch: batch, row: 1), _TxRef(batch: batch, row: 1))
-        pool.release(first)
-        pool.release(irregular)
-        #expect(pool.count == 0)
-        // The irregular hash's handle is taken first and must now read back the canonical one stored in it.
-        let reused = pool.store(batch: batch, row: 2)
-        #expect(reused == irregular)
-        Self.expectSame(Self.readBack(pool, reused, batch: batch, row: 2), _TxRef(batch: batch, row: 2))
-        #expect(pool.store(batch: batch, row: 0) == first && pool.count == 2)
-    }
-
-    @Test func singleHolderPoolFreesOnRelease() {
-        let batch = Self.batch(hashes: [TypologyTest.hash(1), "irregular", TypologyTest.hash(3)])
-        var pool = _TxRefPool(singleHolder: true)
         let first = pool.store(batch: batch, row: 0), irregular = pool.store(batch: batch, row: 1)
         #expect(pool.count == 2)
         Self.expectSame(Self.readBack(pool, irregular, batch: batch, row: 1), _TxRef(batch: batch, row: 1))
