@@ -74,7 +74,7 @@ public struct PassThroughDetector: Detector, Sendable {
     private mutating func append(_ ref: _TxRef, to slot: Int) {
         let limit = configuration.maxPendingPerAccount
         guard limit > 0 else { return lists.removeAll(from: &pending[slot]) }
-        lists.append(ref, to: &pending[slot], keeping: limit) { _ in }
+        lists.append(ref, to: &pending[slot], keeping: limit)
     }
 
     private func bestMatch(in incoming: _ListArena<_TxRef>.List, amount: Double, block: Int64) -> Int? {

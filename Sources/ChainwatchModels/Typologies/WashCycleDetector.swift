@@ -32,15 +32,24 @@ public struct WashCycleDetector: Detector, Sendable {
         public init() {}
     }
 
-    /// One remembered transfer into an account: what the cycle search compares, and the stored transaction.
+    /// One remembered transfer into an account: what the cycle search compares, and what an alert shows of
+    /// it (the receiver is the list's owner). Kept whole in the entry: a record in a transaction pool cost a
+    /// random cold line to store for every row.
     struct Incoming: Sendable {
-        var from: AccountKey
+        /// The hash when canonical (else the transaction is in `irregular`, under ``sequence``).
+        var hash: _TxHash
         var time: Int64
         var amount: Double
         /// Arrival order over all remembered transfers (a 3-cycle's first hop must precede its second).
         var sequence: Int64
-        var ref: UInt32
+        var block: Int64
+        var from: AccountKey
         var used: Bool
+
+        /// The transfer, with its receiver `to`.
+        func transfer(to: AccountKey) -> _TxRef {
+            _TxRef(hash: hash, block: block, time: time, amount: amount, from: from, to: to)
+        }
     }
 
     /// A receiving account's remembered transfers, oldest first, and the time of the latest one (`.min`
@@ -56,9 +65,11 @@ public struct WashCycleDetector: Detector, Sendable {
     public let name = "wash_cycle"
     public let configuration: Configuration
     private var receivers = _SlotTable<AccountKey, Receiver>()
-    private var lists = _ListArena<Incoming>(filler: Incoming(from: .none, time: 0, amount: 0, sequence: 0, ref: 0, used: false))
-    /// One holder per transaction: the incoming entry that stored it.
-    private var refs = _TxRefPool()
+    private var lists = _ListArena<Incoming>(
+        filler: Incoming(hash: _TxHash(words: (0, 0, 0, 0)), time: 0, amount: 0, sequence: 0, block: 0, from: .none, used: false)
+    )
+    /// The remembered transfers whose hash ``_TxHash`` cannot hold (none for Ethereum input), by sequence.
+    private var irregular: [Int64: _TxRef] = [:]
     private var sequence: Int64 = 0
     private var sweeps: _SweepSchedule
     private var prefetchSink: UInt64 = 0
@@ -105,13 +116,18 @@ public struct WashCycleDetector: Detector, Sendable {
                 var entry = lists.element(hop.index, of: list)
                 entry.used = true
                 lists.set(hop.index, of: list, to: entry)
-                hops.append(refs[entry.ref, time: entry.time, accounts: (entry.from, receivers.key(hop.slot))])
+                hops.append(irregular.isEmpty ? entry.transfer(to: receivers.key(hop.slot)) : irregular[entry.sequence] ?? entry.transfer(to: receivers.key(hop.slot)))
             }
             alerts.append(alert(batch: batch, row: row, hops: hops))
         }
-        let entry = Incoming(from: from, time: time, amount: amount, sequence: sequence, ref: refs.store(batch: batch, row: row), used: used)
+        let hash = batch.canonicalHash[row]
+        let entry = Incoming(
+            hash: hash ?? _TxHash(words: (0, 0, 0, 0)), time: time, amount: amount, sequence: sequence,
+            block: batch.blockNumber[row], from: from, used: used
+        )
+        if hash == nil, configuration.maxIncomingPerAccount > 0 { irregular[sequence] = _TxRef(batch: batch, row: row) }
         let slot = receivers.findOrInsert(to, value: Receiver()).slot
-        Self.append(entry, to: &receivers[slot], lists: &lists, refs: &refs, keeping: configuration.maxIncomingPerAccount)
+        Self.append(entry, to: &receivers[slot], lists: &lists, irregular: &irregular, keeping: configuration.maxIncomingPerAccount)
         if receivers.count > configuration.maxTracked { enforceCap(now: time) }
     }
 
@@ -143,12 +159,27 @@ public struct WashCycleDetector: Detector, Sendable {
         return nil
     }
 
-    /// Appends in place, keeping the latest `limit` entries.
+    /// Appends in place, keeping the latest `limit` entries (none when `limit` is 0).
     private static func append(
-        _ entry: Incoming, to state: inout Receiver, lists: inout _ListArena<Incoming>, refs: inout _TxRefPool, keeping limit: Int
+        _ entry: Incoming, to state: inout Receiver, lists: inout _ListArena<Incoming>, irregular: inout [Int64: _TxRef],
+        keeping limit: Int
     ) {
-        lists.append(entry, to: &state.incoming, keeping: limit, refs: &refs) { $0.ref }
+        if limit > 0, irregular.isEmpty {
+            lists.append(entry, to: &state.incoming, keeping: limit)
+        } else if limit > 0 {
+            lists.append(entry, to: &state.incoming, keeping: limit) { irregular[$0.sequence] = nil }
+        } else {
+            release(&state.incoming, lists: &lists, irregular: &irregular)
+        }
         state.lastTime = state.incoming.isEmpty ? .min : entry.time
+    }
+
+    /// Frees `list` and the side-table entries of what it held.
+    private static func release(_ list: inout _ListArena<Incoming>.List, lists: inout _ListArena<Incoming>, irregular: inout [Int64: _TxRef]) {
+        if !irregular.isEmpty {
+            for index in 0 ..< Int(list.count) { irregular[lists.element(index, of: list).sequence] = nil }
+        }
+        lists.release(&list)
     }
 
     private func similar(_ amount: Double, to reference: Double) -> Bool {
@@ -159,7 +190,7 @@ public struct WashCycleDetector: Detector, Sendable {
     private mutating func remove(_ slots: [Int]) {
         for slot in slots {
             var list = receivers[slot].incoming
-            lists.release(&list, refs: &refs, ref: \.ref)
+            Self.release(&list, lists: &lists, irregular: &irregular)
         }
         receivers.remove(slots: slots)
     }

@@ -122,30 +122,15 @@ extension _ListArena {
     @inline(__always)
     mutating func append(_ element: Element, to list: inout List, keeping limit: Int, dropping: (Element) -> Void) {
         precondition(limit > 0, "a list keeps at least one element")
-        if Int(list.count) >= limit {
-            let excess = Int(list.count) + 1 - limit
-            for index in 0 ..< excess { dropping(self.element(index, of: list)) }
-            removeFirst(excess, from: &list)
-        }
+        for index in 0 ..< max(0, Int(list.count) + 1 - limit) { dropping(self.element(index, of: list)) }
+        append(element, to: &list, keeping: limit)
+    }
+
+    /// ``append(_:to:keeping:dropping:)`` without reading the elements it drops.
+    @inline(__always)
+    mutating func append(_ element: Element, to list: inout List, keeping limit: Int) {
+        precondition(limit > 0, "a list keeps at least one element")
+        if Int(list.count) >= limit { removeFirst(Int(list.count) + 1 - limit, from: &list) }
         append(element, to: &list)
-    }
-
-    /// ``append(_:to:keeping:dropping:)``, releasing the stored transaction (`ref`) of each element dropped;
-    /// with `limit` 0 the list is released and so is `element`'s transaction.
-    mutating func append(
-        _ element: Element, to list: inout List, keeping limit: Int, refs: inout _TxRefPool, ref: (Element) -> UInt32
-    ) {
-        guard limit > 0 else {
-            release(&list, refs: &refs, ref: ref)
-            refs.release(ref(element))
-            return
-        }
-        append(element, to: &list, keeping: limit) { refs.release(ref($0)) }
-    }
-
-    /// Releases `list` and, first, the stored transaction each of its elements holds (`ref`).
-    mutating func release(_ list: inout List, refs: inout _TxRefPool, ref: (Element) -> UInt32) {
-        for index in 0 ..< Int(list.count) { refs.release(ref(element(index, of: list))) }
-        release(&list)
     }
 }

@@ -58,4 +58,32 @@ struct TypologyWashCycleTests {
         }
         #expect(TypologyTest.alerts({ WashCycleDetector() }, transfers).map(\.txHash) == [1, 3, 5].map(TypologyTest.hash))
     }
+
+    /// Hops whose hash is not `0x` + 64 lowercase hex digits are shown as they came; a hop pushed out of its
+    /// receiver's list (one kept per account here) no longer closes a cycle.
+    @Test func evidenceKeepsHashesThatAreNotCanonical() throws {
+        func run(_ transfers: [Transfer], keeping: Int = 16) -> [Alert] {
+            let plain = TypologyTest.batch(transfers)
+            var batch = TxBatch()
+            for row in 0 ..< plain.count {
+                var transaction = plain[row]
+                transaction.hash = row == 1 ? TypologyTest.hash(1) : "TX-\(row)"
+                batch.append(transaction)
+            }
+            var configuration = WashCycleDetector.Configuration()
+            configuration.maxIncomingPerAccount = keeping
+            var detector: any Detector = WashCycleDetector(configuration: configuration)
+            return TypologyTest.run(&detector, [batch])
+        }
+        let alerts = run(threeCycle(middle: 9.8, back: 9.2))
+        try #require(alerts.count == 1)
+        let reasons = TypologyTest.reasons(alerts[0])
+        #expect(TypologyTest.strings(reasons["hashes"]) == ["TX-0", TypologyTest.hash(1), "TX-2"])
+        #expect(reasons["blocks"] as? [Int] == [1, 2, 3])
+        #expect(TypologyTest.strings(reasons["addresses"]) == [a, b, c, a])
+        var pushedOut = threeCycle(middle: 9.8, back: 9.2)
+        pushedOut.insert(Transfer(from: TypologyTest.address(9), to: b, amount: 1, block: 1, time: 1_100), at: 1)
+        #expect(run(pushedOut, keeping: 1).isEmpty)
+        #expect(run(pushedOut, keeping: 2).count == 1)
+    }
 }
