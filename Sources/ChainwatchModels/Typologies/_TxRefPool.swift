@@ -4,8 +4,8 @@ import ChainwatchCore
 /// instead of 150-byte references; freed handles are reused (last freed first). Each handle has one holder,
 /// which ``release(_:)`` it when done.
 ///
-/// Detectors store a transaction for nearly every row but read one back only for an alert, so a stored
-/// transaction is a 56-byte record (one cache line to write, where a `_TxRef` takes 152 bytes): the hash as
+/// The fan counters keep here the transactions of their window entries whose hash an entry cannot hold
+/// (others keep evidence in their own entries). A stored transaction is a 56-byte record (one cache line to write, where a `_TxRef` takes 152 bytes): the hash as
 /// its 32 raw bytes (``_TxHash``), block, amount, and which of its two accounts paid. The accounts and the
 /// time are what every holder keeps anyway (a remembered counterparty and its owner, a transfer's sender
 /// and receiver), so the holder supplies them when reading back. A hash that is not canonical keeps its
