@@ -136,10 +136,13 @@ struct _FanCounter: Sendable {
         settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
     ) -> Bool {
         let time = batch.blockTime[row]
+        // No entry is newer than the hub's last activity: when that is out of the window, so is every entry,
+        // and none is read (each one read is a cold line).
+        let previousActivity = state.lastActive
         state.lastActive = time
         let cutoff = time - settings.window
         if !state.window.isEmpty, state.firstTime < cutoff {
-            var expired = 1
+            var expired = previousActivity < cutoff ? Int(state.window.count) : 1
             while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff { expired += 1 }
             dropFirst(expired, of: &state, windows: &windows, irregular: &irregular)
         }
