@@ -15,7 +15,7 @@ import ChainwatchCore
 /// of leading plus trailing hex digits `P` and `C` share.
 ///
 /// Only meaningful for 20-byte hex addresses (Ethereum); other chains' keys are hashes. Memory: ≤
-/// ``Configuration/maxTracked`` remembered (account, ends) entries of 72 bytes in a ``_RecencyCache`` (a full
+/// ``Configuration/maxTracked`` remembered (account, ends) entries of 64 bytes in a ``_RecencyCache`` (a full
 /// set of four forgets its least recently seen entry), each holding its real transfer's hash, block and
 /// amount itself: both sides keep a copy, where a shared, counted record in a pool cost a random line to
 /// store and a count to update at every release. Cost: a set line and an entry per side of a real
@@ -29,38 +29,49 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         /// Hex digits that must match at each end of the address (4 = first 4 and last 4), 1…16.
         public var matchHexDigits: Int = 4
         /// Cap on remembered (account, counterparty ends) entries (2²⁰), rounded down to a power of two (at
-        /// least 4); 88 bytes each, allocated up front (88 MiB by default).
+        /// least 4); 80 bytes each, allocated up front (80 MiB by default).
         public var maxTracked: Int = 1 << 20
 
         public init() {}
     }
 
     /// A remembered real counterparty and what an alert shows of their real transfer (the owner's side of
-    /// the entry, and the transfer's time, are the cache's).
+    /// the entry, and the transfer's time, are the cache's): 64 bytes, one cache line.
     struct Counterparty: Sendable {
-        /// The hash when canonical (else the transaction is in `irregular`).
+        /// The hash when canonical (else the transfer is in `irregular`).
         var hash: _TxHash
-        var block: Int64
         var amount: Double
         var key: AccountKey
-        /// The transfer's sender is the lesser of the owner and `key`.
-        var lesserSent: Bool
+        /// The block number times two, plus one when the transfer's sender is the lesser of the owner and
+        /// ``key`` (a block from 2³¹ on puts the transfer in `irregular`).
+        var blockAndDirection: UInt32
+
+        init(hash: _TxHash, amount: Double, key: AccountKey, block: Int64, lesserSent: Bool) {
+            self.hash = hash
+            self.amount = amount
+            self.key = key
+            blockAndDirection = UInt32(truncatingIfNeeded: block) << 1 | (lesserSent ? 1 : 0)
+        }
+
+        /// Whether `block` fits ``blockAndDirection``.
+        static func holds(block: Int64) -> Bool { block >= 0 && block < 1 << 31 }
 
         /// Fills the cache's empty ways; never read back.
-        static let none = Counterparty(hash: _TxHash(words: (0, 0, 0, 0)), block: 0, amount: 0, key: .none, lesserSent: false)
+        static let none = Counterparty(hash: _TxHash(words: (0, 0, 0, 0)), amount: 0, key: .none, block: 0, lesserSent: false)
 
         /// The real transfer between `owner` and ``key`` at `time`.
         func transfer(owner: AccountKey, time: Int64) -> _TxRef {
             let (lesser, greater) = owner < key ? (owner, key) : (key, owner)
-            let (from, to) = lesserSent ? (lesser, greater) : (greater, lesser)
-            return _TxRef(hash: hash, block: block, time: time, amount: amount, from: from, to: to)
+            let (from, to) = blockAndDirection & 1 == 1 ? (lesser, greater) : (greater, lesser)
+            return _TxRef(hash: hash, block: Int64(blockAndDirection >> 1), time: time, amount: amount, from: from, to: to)
         }
     }
 
     public let name = "address_poisoning"
     public let configuration: Configuration
     private var remembered: _RecencyCache<Counterparty>
-    /// The real transfers whose hash ``_TxHash`` cannot hold (none for Ethereum input), by cache index.
+    /// The real transfers whose hash ``_TxHash`` or block ``Counterparty`` cannot hold (none for Ethereum
+    /// input), by cache index.
     private var irregular: [Int: _TxRef] = [:]
     private let digits: Int
 
@@ -125,9 +136,9 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             let transfer = irregular.isEmpty ? real.transfer(owner: to, time: realTime) : irregular[index] ?? real.transfer(owner: to, time: realTime)
             alerts.append(alert(batch: batch, row: row, impersonated: real.key, real: transfer))
         } else {
-            let hash = batch.canonicalHash[row]
+            let hash = batch.canonicalHash[row], block = batch.blockNumber[row]
             var real = Counterparty(
-                hash: hash ?? _TxHash(words: (0, 0, 0, 0)), block: batch.blockNumber[row], amount: batch.amount[row], key: to,
+                hash: hash ?? _TxHash(words: (0, 0, 0, 0)), amount: batch.amount[row], key: to, block: block,
                 lesserSent: from < to
             )
             let sender = remember(real, under: keys.senderSide, time: time)
@@ -137,7 +148,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
                 irregular[sender] = nil
                 irregular[receiver] = nil
             }
-            if hash == nil {
+            if hash == nil || !Counterparty.holds(block: block) {
                 let transaction = _TxRef(batch: batch, row: row)
                 irregular[sender] = transaction
                 irregular[receiver] = transaction

@@ -19,6 +19,13 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
         base = raw.bindMemory(to: Element.self, capacity: self.capacity)
     }
 
+    /// A full buffer of `count` copies of `value`.
+    convenience init(repeating value: Element, count: Int) {
+        self.init(capacity: count)
+        base.initialize(repeating: value, count: self.capacity)
+        self.count = self.capacity
+    }
+
     deinit {
         base.deinitialize(count: count)
         base.deallocate()

@@ -9,7 +9,7 @@ import ChainwatchCore
 /// takes an empty way, else the way seen least recently (the lowest way on a tie), so the cache forgets the
 /// least recently seen key *of that set* — an approximation of least-recently-seen-first eviction that
 /// costs nothing to keep. Nothing expires by itself: callers compare the time they get back. Payloads sit in
-/// a parallel array, read only on a hit.
+/// a parallel line-aligned buffer, read only on a hit (a payload of 64 bytes is one line).
 ///
 /// Two keys that share a fingerprint (odds of about n / 2⁶⁴ per lookup with n keys held) read as one.
 struct _RecencyCache<Payload: Sendable>: Sendable {
@@ -17,7 +17,7 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     /// on its own cache line.
     private var words: _LineAlignedWords
     /// By way: set × ``ways`` + way.
-    private var payloads: [Payload]
+    private var payloads: _LineAlignedBuffer<Payload>
     private let setMask: Int
     /// Keys held.
     private(set) var count = 0
@@ -32,7 +32,7 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         while sets * 2 * Self.ways <= capacity { sets *= 2 }
         setMask = sets - 1
         words = _LineAlignedWords(count: sets * Self.wordsPerSet)
-        payloads = [Payload](hugePagesRepeating: filler, count: sets * Self.ways)
+        payloads = _LineAlignedBuffer(repeating: filler, count: sets * Self.ways)
     }
 
     /// Keys the cache can hold.
@@ -71,8 +71,15 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     /// The payload at `index` (from ``find(_:)`` or ``insert(_:time:payload:)``).
     @inline(__always)
     subscript(index: Int) -> Payload {
-        get { payloads[index] }
-        _modify { yield &payloads[index] }
+        get {
+            precondition(index >= 0 && index < payloads.count, "cache index out of range")
+            return payloads.base[index]
+        }
+        _modify {
+            precondition(index >= 0 && index < payloads.count, "cache index out of range")
+            makePayloadsUnique()
+            yield &payloads.base[index]
+        }
     }
 
     /// Records that the key at `index` was seen at `time`.
@@ -102,15 +109,23 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         line[2 * victim] = fingerprint
         line[2 * victim + 1] = UInt64(bitPattern: time)
         let index = set * Self.ways + victim
-        let displaced: Payload? = filled ? nil : payloads[index]
         if filled { count += 1 }
-        payloads[index] = payload
+        // Keys alone (an empty payload) write nothing, and need no uniqueness check for it.
+        guard MemoryLayout<Payload>.size > 0 else { return (index, nil) }
+        let displaced: Payload? = filled ? nil : payloads.base[index]
+        makePayloadsUnique()
+        payloads.base[index] = payload
         return (index, displaced)
     }
 
     @inline(__always)
     private mutating func makeWordsUnique() {
         if !isKnownUniquelyReferenced(&words) { words = words.copy() }
+    }
+
+    @inline(__always)
+    private mutating func makePayloadsUnique() {
+        if !isKnownUniquelyReferenced(&payloads) { payloads = payloads.copy(capacity: payloads.capacity) }
     }
 }
 

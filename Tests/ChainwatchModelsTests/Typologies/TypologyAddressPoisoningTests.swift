@@ -1,5 +1,6 @@
 import ChainwatchCore
 import ChainwatchModels
+import Foundation
 import Testing
 
 struct TypologyAddressPoisoningTests {
@@ -91,6 +92,21 @@ struct TypologyAddressPoisoningTests {
             #expect(real["to"] as? String == (replaced ? victim : payee))
             #expect(real["amount_eth"] as? Double == (replaced ? 2 : 5))
             #expect(real["block"] as? Int == (replaced ? 12 : 10))
+        }
+    }
+
+    /// Block numbers too large for the compact entry are kept whole too.
+    @Test func theEvidenceKeepsAnyBlockNumber() throws {
+        for block in [Int64(1) << 31 - 1, Int64(1) << 31, 5_000_000_000] {
+            let sequence = [
+                Transfer(from: payee, to: victim, amount: 5, block: block, time: 100_000),
+                Transfer(from: fake, to: victim, amount: 0, block: block + 1, time: 100_120),
+            ]
+            let alerts = TypologyTest.alerts({ AddressPoisoningDetector() }, sequence)
+            try #require(alerts.count == 1)
+            let real = try #require(TypologyTest.reasons(alerts[0])["real_transfer"] as? [String: Any])
+            #expect((real["block"] as? NSNumber)?.int64Value == block)
+            #expect(real["from"] as? String == payee && real["to"] as? String == victim && real["amount_eth"] as? Double == 5)
         }
     }
 

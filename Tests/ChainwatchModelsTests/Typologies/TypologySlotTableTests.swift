@@ -46,4 +46,11 @@ struct TypologyLineAlignedBufferTests {
             #expect(buffer.base[0] == (0, 7))
         }
     }
+
+    /// The entries read at random are one cache line each: a fan hub with its key, and what address
+    /// poisoning remembers of a real transfer.
+    @Test func randomlyReadEntriesFitOneLine() {
+        #expect(MemoryLayout<_SlotTable<AccountKey, _FanCounter.Hub>.Entry>.stride == 64)
+        #expect(MemoryLayout<AddressPoisoningDetector.Counterparty>.stride == 64)
+    }
 }
