@@ -24,7 +24,8 @@ public struct DetectionInput: Sendable {
 /// same alerts, whatever the wall clock or batch boundaries. A detector that learns online must not learn
 /// from the transactions it alerted on.
 public protocol Detector {
-    /// The `detector` column of the alerts it raises (`amount_zscore`, `isolation_forest`, `peel_chain`, …).
+    /// The `detector` column of the alerts it raises (`amount_zscore`, `isolation_forest`, `peel_chain`, …); a
+    /// detector that runs several in one pass joins their names with `+` (`fan_out+fan_in`).
     var name: String { get }
     /// Scores `input` and appends alerts for it, then updates internal state with the batch.
     mutating func process(_ input: DetectionInput, alerts: inout [Alert])
