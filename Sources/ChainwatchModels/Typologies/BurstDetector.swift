@@ -48,7 +48,10 @@ public struct BurstDetector: Detector, Sendable {
         var windowCount = 0
         var decayed: Double = 0
         var lastBlock: Int64
-        var alertedCount = 0
+        var alertedCount: Int32 = 0
+        /// The count of the last of `blocks` (the block `lastBlock`), so a second transaction in that block
+        /// writes it without reading the list.
+        var lastCount: Int32 = 0
     }
 
     public let name = "burst"
@@ -103,12 +106,11 @@ public struct BurstDetector: Detector, Sendable {
         }
         // The last entry is the block of the sender's previous transaction.
         if !state.blocks.isEmpty, state.lastBlock == block {
-            let lastIndex = Int(state.blocks.count) - 1
-            var last = lists.element(lastIndex, of: state.blocks)
-            last.count += 1
-            lists.set(lastIndex, of: state.blocks, to: last)
+            state.lastCount += 1
+            lists.set(Int(state.blocks.count) - 1, of: state.blocks, to: BlockCount(block: block, count: state.lastCount))
         } else {
             if state.blocks.isEmpty { state.firstBlock = block }
+            state.lastCount = 1
             lists.append(BlockCount(block: block, count: 1), to: &state.blocks)
         }
         state.windowCount += 1
@@ -123,9 +125,9 @@ public struct BurstDetector: Detector, Sendable {
         let history = max(0, state.decayed - Double(count)) * M_LN2 * Double(window) / configuration.halfLifeBlocks
         let baseline = max(configuration.minBaseline, history)
         guard Double(count) >= configuration.minRatio * baseline,
-            state.alertedCount == 0 || count >= state.alertedCount + configuration.minCount
+            state.alertedCount == 0 || count >= Int(state.alertedCount) + configuration.minCount
         else { return nil }
-        state.alertedCount = count
+        state.alertedCount = Int32(clamping: count)
         return baseline
     }
 

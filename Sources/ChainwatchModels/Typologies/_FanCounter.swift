@@ -57,6 +57,7 @@ struct _FanCounter: Sendable {
 
     /// A hub's state: when it was last active, the count it last alerted at, its window entries.
     struct Hub: Sendable {
+        /// The latest block time of a row counted for the hub (the latest seen, should input be out of order).
         var lastActive: Int64
         /// Time of the window's first entry (unused while it is empty): a row with nothing to expire then
         /// reads no entry, and the window's first line is not a cache miss on every row.
@@ -136,10 +137,11 @@ struct _FanCounter: Sendable {
         settings: (minimum: Int, window: Int64, maxEntries: Int, checkDistinct: Bool)
     ) -> Bool {
         let time = batch.blockTime[row]
-        // No entry is newer than the hub's last activity: when that is out of the window, so is every entry,
-        // and none is read (each one read is a cold line).
+        // No entry is newer than the hub's latest activity (the latest block time it saw, which out-of-order
+        // input can make later than this row's): when that is out of the window, so is every entry, and none is
+        // read (each one read is a cold line).
         let previousActivity = state.lastActive
-        state.lastActive = time
+        state.lastActive = max(previousActivity, time)
         let cutoff = time - settings.window
         if !state.window.isEmpty, state.firstTime < cutoff {
             var expired = previousActivity < cutoff ? Int(state.window.count) : 1

@@ -109,4 +109,20 @@ struct TypologyFanOutInTests {
         #expect(together.filter { $0.detector == "fan_in" } == incoming)
         #expect(together.count == outgoing.count + incoming.count)
     }
+
+    /// Out-of-order block times (a stream not restored to block order): expiry drops the oldest entries that
+    /// left the window, however late the previous row's time.
+    @Test func expiryFollowsArrivalOrderWhenTimesGoBack() throws {
+        var configuration = FanConfiguration()
+        configuration.minCounterparties = 4
+        let times: [Int64] = [6_000, 9_000, 5_000, 9_700, 9_800]
+        let transfers = times.enumerated().map { index, time in
+            Transfer(from: hub, to: TypologyTest.address(index + 1), amount: 0.5, block: Int64(100 + index), time: time)
+        }
+        // At 9,700 the window (1 h) starts at 6,100: the 6,000 transfer has left it, the 9,000 one has not, and
+        // the 5,000 one, which arrived after it, stays with it — so the fifth transfer is the fourth counted.
+        let alerts = TypologyTest.alerts({ FanOutDetector(configuration: configuration) }, transfers)
+        try #require(alerts.count == 1)
+        #expect(alerts[0].txHash == TypologyTest.hash(4) && alerts[0].score == 4)
+    }
 }
