@@ -133,7 +133,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             guard real.key != from, Self.prefix(real.key, digits) == Self.prefix(from, digits),
                 Self.suffix(real.key, digits) == Self.suffix(from, digits)
             else { return }
-            let transfer = irregular.isEmpty ? real.transfer(owner: to, time: realTime) : irregular[index] ?? real.transfer(owner: to, time: realTime)
+            let transfer = (irregular.isEmpty ? nil : irregular[index]) ?? real.transfer(owner: to, time: realTime)
             alerts.append(alert(batch: batch, row: row, impersonated: real.key, real: transfer))
         } else {
             let hash = batch.canonicalHash[row], block = batch.blockNumber[row]

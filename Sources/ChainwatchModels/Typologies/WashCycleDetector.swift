@@ -116,7 +116,7 @@ public struct WashCycleDetector: Detector, Sendable {
                 var entry = lists.element(hop.index, of: list)
                 entry.used = true
                 lists.set(hop.index, of: list, to: entry)
-                hops.append(irregular.isEmpty ? entry.transfer(to: receivers.key(hop.slot)) : irregular[entry.sequence] ?? entry.transfer(to: receivers.key(hop.slot)))
+                hops.append(transfer(entry, to: receivers.key(hop.slot)))
             }
             alerts.append(alert(batch: batch, row: row, hops: hops))
         }
@@ -180,6 +180,11 @@ public struct WashCycleDetector: Detector, Sendable {
             for index in 0 ..< Int(list.count) { irregular[lists.element(index, of: list).sequence] = nil }
         }
         lists.release(&list)
+    }
+
+    /// The remembered transfer `entry` into `receiver`, from the side table when its hash is not canonical.
+    private func transfer(_ entry: Incoming, to receiver: AccountKey) -> _TxRef {
+        irregular.isEmpty ? entry.transfer(to: receiver) : irregular[entry.sequence] ?? entry.transfer(to: receiver)
     }
 
     private func similar(_ amount: Double, to reference: Double) -> Bool {
