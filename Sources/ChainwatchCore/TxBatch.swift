@@ -109,7 +109,7 @@ public struct TxBatch: Sendable, Equatable {
         to.append(tx.to)
         hash.append(tx.hash)
         var text = tx.hash
-        canonicalHash.append(text.withUTF8 { _TxHash(text: $0) })
+        canonicalHash.append(text.withUTF8 { _TxHash(text: UnsafeRawBufferPointer($0)) })
         fromAddress.append(tx.fromAddress)
         toAddress.append(tx.toAddress ?? "")
         valueRaw.append(tx.valueRaw)

@@ -27,8 +27,8 @@ public struct _TxHash: Sendable, Equatable {
     /// Sixteen digits at a time in vectors (``_HexDecoding/canonicalHashBytes(_:)``); the two 16-byte halves are
     /// the hash bytes in text order, so they are the words as they are.
     @inlinable @inline(__always)
-    public init?(text: UnsafeBufferPointer<UInt8>) {
-        guard let bytes = _HexDecoding.canonicalHashBytes(UnsafeRawBufferPointer(text)) else { return nil }
+    public init?(text: UnsafeRawBufferPointer) {
+        guard let bytes = _HexDecoding.canonicalHashBytes(text) else { return nil }
         words = unsafeBitCast(bytes, to: Words.self)
     }
 

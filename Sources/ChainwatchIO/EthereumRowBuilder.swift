@@ -31,7 +31,7 @@ enum EthereumRowBuilder {
     ) -> String? {
         guard let hash = fields.hash, hash.count > 0 else { return "missing hash" }
         // The canonical form (every Ethereum hash) is decoded and thereby validated; others are only checked.
-        let canonicalHash = _TxHash(text: hash.assumingMemoryBound(to: UInt8.self))
+        let canonicalHash = _TxHash(text: hash)
         guard canonicalHash != nil || _HexDecoding.isHash(hash) else { return "hash is not 0x + 64 hex digits" }
         guard let blockText = fields.blockNumber, blockText.count > 0 else { return "missing block_number" }
         guard let blockNumber = DecimalAmount.parseInt64(blockText) else { return "block_number is not a decimal integer" }

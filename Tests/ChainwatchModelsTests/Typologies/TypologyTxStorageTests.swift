@@ -13,7 +13,7 @@ struct TypologyTxStorageTests {
     }
 
     static func parse(_ text: String) -> _TxHash? {
-        Array(text.utf8).withUnsafeBufferPointer { _TxHash(text: $0) }
+        Array(text.utf8).withUnsafeBytes { _TxHash(text: $0) }
     }
 
     static func text(_ hash: _TxHash) -> String {
