@@ -202,7 +202,7 @@ struct _FanCounter: Sendable {
         let shown = (max(0, count - _Evidence.listCap) ..< count).map { windows.element($0, of: list) }
         var stored: [UInt32: _TxRef] = [:]
         for entry in shown where entry.irregular != Entry.regular {
-            stored[entry.irregular] = irregular[entry.irregular, time: entry.time, accounts: (hubs.key(slot), entry.counterparty)]
+            stored[entry.irregular] = irregular[entry.irregular]
         }
         return Evidence(
             count: count, totalAmount: total, firstTime: count > 0 ? windows.element(0, of: list).time : nil, shown: shown,

@@ -79,16 +79,6 @@ struct TypologyTxStorageTests {
         return batch
     }
 
-    /// Reads `handle` back as a holder would, with the row's time and accounts, in both orders (the pool
-    /// knows which one paid).
-    static func readBack(_ pool: _TxRefPool, _ handle: UInt32, batch: TxBatch, row: Int) -> _TxRef {
-        let time = batch.blockTime[row], from = batch.from[row], to = batch.to[row]
-        let swapped = pool[handle, time: time, accounts: (to, from)]
-        let read = pool[handle, time: time, accounts: (from, to)]
-        #expect(swapped.from == read.from && swapped.to == read.to && swapped.hash == read.hash)
-        return read
-    }
-
     @Test func poolReadsBackEveryHashForm() {
         let hashes = [
             TypologyTest.hash(7), TypologyTest.hash(7).uppercased(), "abc", String(repeating: "x", count: 100), "",
@@ -99,9 +89,9 @@ struct TypologyTxStorageTests {
         let handles = hashes.indices.map { pool.store(batch: batch, row: $0) }
         #expect(Set(handles).count == hashes.count && pool.count == hashes.count)
         for (row, handle) in handles.enumerated() {
-            Self.expectSame(Self.readBack(pool, handle, batch: batch, row: row), _TxRef(batch: batch, row: row))
+            Self.expectSame(pool[handle], _TxRef(batch: batch, row: row))
         }
-        #expect(Self.readBack(pool, handles[3], batch: batch, row: 3).hash == String(repeating: "x", count: _TxRef.hashCapacity))
+        #expect(pool[handles[3]].hash == String(repeating: "x", count: _TxRef.hashCapacity))
     }
 
     @Test func poolFreesOnReleaseAndReusesHandlesLastFreedFirst() {
@@ -109,13 +99,13 @@ struct TypologyTxStorageTests {
         var pool = _TxRefPool()
         let first = pool.store(batch: batch, row: 0), irregular = pool.store(batch: batch, row: 1)
         #expect(pool.count == 2)
-        Self.expectSame(Self.readBack(pool, irregular, batch: batch, row: 1), _TxRef(batch: batch, row: 1))
+        Self.expectSame(pool[irregular], _TxRef(batch: batch, row: 1))
         pool.release(irregular)
         #expect(pool.count == 1)
-        // Freed at once, last freed first; the side table no longer answers for the reused handle.
+        // Freed at once, last freed first; the reused handle answers with the new transaction.
         let reused = pool.store(batch: batch, row: 2)
         #expect(reused == irregular)
-        Self.expectSame(Self.readBack(pool, reused, batch: batch, row: 2), _TxRef(batch: batch, row: 2))
+        Self.expectSame(pool[reused], _TxRef(batch: batch, row: 2))
         pool.release(first)
         pool.release(reused)
         #expect(pool.count == 0)
