@@ -8,8 +8,8 @@ import Glibc
 /// caches); with 4 KiB pages most of those touches also miss the TLB. Storage of at least ``threshold``
 /// bytes is advised onto 2 MiB pages (`madvise(MADV_HUGEPAGE)`, honoured in THP's default `madvise` mode)
 /// before any of it is written, so the kernel backs it with huge pages as it is first touched. The advice
-/// is a hint: refused, or off Linux, the pages simply stay small. Nothing else changes: the arrays are
-/// ordinary arrays.
+/// is a hint: refused, or off Linux, the pages simply stay small. Nothing else changes: what the memory holds
+/// is the same.
 enum _HugePages {
     static var threshold: Int { 4 << 20 }
     static var pageSize: Int { 2 << 20 }
@@ -27,15 +27,6 @@ enum _HugePages {
 }
 
 extension Array {
-    /// `count` copies of `value`, in storage advised onto huge pages when large.
-    init(hugePagesRepeating value: Element, count: Int) {
-        self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
-            _HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-            buffer.baseAddress?.initialize(repeating: value, count: count)
-            initialized = count
-        }
-    }
-
     /// Makes room for `extra` more elements as appending would (the capacity at least doubles), moving the
     /// elements into storage advised onto huge pages when the new storage is large. Call before appending.
     @inline(__always)

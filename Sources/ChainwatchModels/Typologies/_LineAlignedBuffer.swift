@@ -4,7 +4,9 @@
 /// lookup instead of one.
 ///
 /// A reference type with a fixed capacity: owners keep value semantics by copying it before a write when
-/// it is shared (``_SlotTable`` does), and grow it by copying into a larger one.
+/// it is shared (``_SlotTable`` and ``_RecencyCache`` do), and grow it by copying into a larger one.
+/// `@unchecked Sendable`: elements are written only through a uniquely referenced instance, so a shared one
+/// is only ever read.
 final class _LineAlignedBuffer<Element>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
     private(set) var count = 0
@@ -19,11 +21,11 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
         base = raw.bindMemory(to: Element.self, capacity: self.capacity)
     }
 
-    /// A full buffer of `count` copies of `value`.
+    /// A buffer holding `count` copies of `value`, with room for no more (for one when `count` is 0).
     convenience init(repeating value: Element, count: Int) {
         self.init(capacity: count)
-        base.initialize(repeating: value, count: self.capacity)
-        self.count = self.capacity
+        base.initialize(repeating: value, count: count)
+        self.count = count
     }
 
     deinit {

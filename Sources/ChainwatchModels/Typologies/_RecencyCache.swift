@@ -15,7 +15,7 @@ import ChainwatchCore
 struct _RecencyCache<Payload: Sendable>: Sendable {
     /// Fingerprint, time, fingerprint, time, … in sets of ``ways`` (fingerprint 0 = empty way), each set
     /// on its own cache line.
-    private var words: _LineAlignedWords
+    private var words: _LineAlignedBuffer<UInt64>
     /// By way: set × ``ways`` + way.
     private var payloads: _LineAlignedBuffer<Payload>
     private let setMask: Int
@@ -31,7 +31,7 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         var sets = 1
         while sets * 2 * Self.ways <= capacity { sets *= 2 }
         setMask = sets - 1
-        words = _LineAlignedWords(count: sets * Self.wordsPerSet)
+        words = _LineAlignedBuffer(repeating: 0, count: sets * Self.wordsPerSet)
         payloads = _LineAlignedBuffer(repeating: filler, count: sets * Self.ways)
     }
 
@@ -120,38 +120,13 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
 
     @inline(__always)
     private mutating func makeWordsUnique() {
-        if !isKnownUniquelyReferenced(&words) { words = words.copy() }
+        if !isKnownUniquelyReferenced(&words) { words = words.copy(capacity: words.capacity) }
     }
 
     @inline(__always)
     private mutating func makePayloadsUnique() {
         if !isKnownUniquelyReferenced(&payloads) { payloads = payloads.copy(capacity: payloads.capacity) }
     }
-}
-
-/// Zeroed `UInt64` words in one allocation that starts on a 64-byte boundary (an array's storage does not),
-/// copied by ``_RecencyCache`` before it writes to words another copy shares. `@unchecked Sendable`: words
-/// are written only through a uniquely referenced instance, so a shared one is only ever read.
-final class _LineAlignedWords: @unchecked Sendable {
-    let base: UnsafeMutablePointer<UInt64>
-    let count: Int
-
-    init(count: Int) {
-        self.count = count
-        let bytes = count * 8
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: bytes >= _HugePages.threshold ? _HugePages.pageSize : 64)
-        _HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes))
-        base = raw.bindMemory(to: UInt64.self, capacity: count)
-        base.initialize(repeating: 0, count: count)
-    }
-
-    func copy() -> _LineAlignedWords {
-        let copy = _LineAlignedWords(count: count)
-        copy.base.update(from: base, count: count)
-        return copy
-    }
-
-    deinit { base.deallocate() }
 }
 
 extension _RecencyCache where Payload == Void {

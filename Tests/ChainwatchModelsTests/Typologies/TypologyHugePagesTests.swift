@@ -1,13 +1,13 @@
 @testable import ChainwatchModels
 import Testing
 
-/// The huge-page array helpers change where storage lives, never what it holds.
+/// The huge-page helpers change where storage lives, never what it holds.
 struct TypologyHugePagesTests {
     @Test func repeatingFillsEveryElement() {
         for count in [0, 1, 1_000, (_HugePages.threshold / 8) * 3 / 2] {
-            let array = [UInt64](hugePagesRepeating: 7, count: count)
-            #expect(array.count == count)
-            #expect(array.allSatisfy { $0 == 7 })
+            let buffer = _LineAlignedBuffer<UInt64>(repeating: 7, count: count)
+            #expect(buffer.count == count)
+            #expect((0 ..< buffer.count).allSatisfy { buffer.base[$0] == 7 })
         }
     }
 
@@ -28,7 +28,7 @@ struct TypologyHugePagesTests {
     }
 
     @Test func reservingACopyLeavesTheOriginalAlone() {
-        var original = [Int](hugePagesRepeating: 1, count: _HugePages.threshold / MemoryLayout<Int>.stride)
+        var original = [Int](repeating: 1, count: _HugePages.threshold / MemoryLayout<Int>.stride)
         var copy = original
         copy.reserveOnHugePages(forAppending: copy.capacity)
         copy.append(2)
