@@ -11,8 +11,8 @@ import ChainwatchCore
 /// ends, a real counterparty `C ≠ P` whose real transfer was at most ``Configuration/windowSeconds`` of
 /// block time before. Per account and ends only the latest real counterparty is kept (two real
 /// counterparties sharing eight hex digits of ends are rare by chance, and the latest is the one a victim
-/// would copy), with what the evidence shows of its real transfer. Every such poison transfer alerts (each one is a separate attempt). `score` = the number
-/// of leading plus trailing hex digits `P` and `C` share.
+/// would copy), with what the evidence shows of its real transfer. Every such poison transfer alerts (each
+/// one is a separate attempt). `score` = the number of leading plus trailing hex digits `P` and `C` share.
 ///
 /// Only meaningful for 20-byte hex addresses (Ethereum); other chains' keys are hashes. Memory: ≤
 /// ``Configuration/maxTracked`` remembered (account, ends) entries of 64 bytes in a ``_RecencyCache`` (a full
