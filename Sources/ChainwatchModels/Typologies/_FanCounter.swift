@@ -16,17 +16,17 @@ import ChainwatchCore
 /// that); each hub keeps at most `maxWindowEntries` entries (the oldest are dropped, so counts saturate
 /// there). Cost per row: a hash lookup and an append, plus, with `distinct`, a scan of the hub's window.
 ///
-/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 72-byte entries in
-/// one shared ``_ListArena``. An entry holds what the count, the total and the evidence need of the counted
-/// transfer (time, amount, hash bytes, counterparty), since the hub gives the rest: appending it writes into
-/// the hub's own block, where a handle into a transaction pool cost a cache miss on a cold record at every
-/// release and store.
+/// State is kept in arrays indexed by slot (``_SlotTable``): a hub's window is a list of 64-byte entries in
+/// one shared ``_ListArena``, each stamped with its block time. An entry holds what the total and the
+/// evidence need of the counted transfer (amount, hash bytes, counterparty), since the hub gives the rest:
+/// appending it writes one line of the hub's own block, where a handle into a transaction pool cost a cache
+/// miss on a cold record at every release and store. The times live apart, eight to a line, because expiry
+/// reads only them: with the time inside a 72-byte entry, every expired entry read was a line of its own.
 struct _FanCounter: Sendable {
     /// One counted transfer of a hub: what the window and the totals need, and what evidence shows of it.
     struct Entry: Sendable {
-        var time: Int64
-        var amount: Double
         var hash: _TxHash
+        var amount: Double
         var counterparty: AccountKey
         /// The transaction's handle in `irregular` when its hash is not canonical, else ``Entry/regular``.
         var irregular: UInt32
@@ -72,10 +72,10 @@ struct _FanCounter: Sendable {
     let maxWindowEntries: Int
     let distinct: Bool
     private var hubs = _SlotTable<AccountKey, Hub>()
+    /// The windows' entries, stamped with their block times.
     private var windows = _ListArena<Entry>(
-        filler: Entry(
-            time: 0, amount: 0, hash: _TxHash(words: (0, 0, 0, 0)), counterparty: .none, irregular: Entry.regular
-        )
+        filler: Entry(hash: _TxHash(words: (0, 0, 0, 0)), amount: 0, counterparty: .none, irregular: Entry.regular),
+        stamped: true
     )
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
     private var irregular = _TxRefPool()
@@ -145,7 +145,7 @@ struct _FanCounter: Sendable {
         let cutoff = time - settings.window
         if !state.window.isEmpty, state.firstTime < cutoff {
             var expired = previousActivity < cutoff ? Int(state.window.count) : 1
-            while expired < Int(state.window.count), windows.element(expired, of: state.window).time < cutoff { expired += 1 }
+            while expired < Int(state.window.count), windows.stamp(expired, of: state.window) < cutoff { expired += 1 }
             dropFirst(expired, of: &state, windows: &windows, irregular: &irregular)
         }
         // With novelty tracking the pair memory already says the counterparty is new to this hub; without
@@ -157,11 +157,11 @@ struct _FanCounter: Sendable {
         }
         let hash = batch.canonicalHash[row]
         let entry = Entry(
-            time: time, amount: batch.amount[row], hash: hash ?? _TxHash(words: (0, 0, 0, 0)),
-            counterparty: counterparty, irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular
+            hash: hash ?? _TxHash(words: (0, 0, 0, 0)), amount: batch.amount[row], counterparty: counterparty,
+            irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular
         )
         if state.window.isEmpty { state.firstTime = time }
-        windows.append(entry, to: &state.window)
+        windows.append(entry, stamp: time, to: &state.window)
         if Int(state.window.count) > settings.maxEntries {
             dropFirst(Int(state.window.count) - settings.maxEntries, of: &state, windows: &windows, irregular: &irregular)
         }
@@ -179,7 +179,7 @@ struct _FanCounter: Sendable {
     private static func dropFirst(_ k: Int, of state: inout Hub, windows: inout _ListArena<Entry>, irregular: inout _TxRefPool) {
         releaseIrregular(state.window, first: k, windows: windows, from: &irregular)
         windows.removeFirst(k, from: &state.window)
-        if !state.window.isEmpty { state.firstTime = windows.element(0, of: state.window).time }
+        if !state.window.isEmpty { state.firstTime = windows.stamp(0, of: state.window) }
     }
 
     /// Releases the pooled transactions of the first `k` entries of `list`; with none pooled (Ethereum
@@ -205,7 +205,7 @@ struct _FanCounter: Sendable {
             stored[entry.irregular] = irregular[entry.irregular]
         }
         return Evidence(
-            count: count, totalAmount: total, firstTime: count > 0 ? windows.element(0, of: list).time : nil, shown: shown,
+            count: count, totalAmount: total, firstTime: count > 0 ? windows.stamp(0, of: list) : nil, shown: shown,
             irregular: stored
         )
     }

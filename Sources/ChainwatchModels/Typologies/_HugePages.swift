@@ -25,29 +25,3 @@ enum _HugePages {
         #endif
     }
 }
-
-extension Array {
-    /// Makes room for `extra` more elements as appending would (the capacity at least doubles), moving the
-    /// elements into storage advised onto huge pages when the new storage is large. Call before appending.
-    @inline(__always)
-    mutating func reserveOnHugePages(forAppending extra: Int) {
-        if count + extra > capacity { growOnHugePages(minimumCapacity: count + extra) }
-    }
-
-    @inline(never)
-    private mutating func growOnHugePages(minimumCapacity: Int) {
-        let newCapacity = Swift.max(minimumCapacity, 2 * capacity, 16)
-        guard newCapacity * MemoryLayout<Element>.stride >= _HugePages.threshold else {
-            reserveCapacity(newCapacity)
-            return
-        }
-        let old = self
-        self = Array(unsafeUninitializedCapacity: newCapacity) { buffer, initialized in
-            _HugePages.advise(UnsafeMutableRawBufferPointer(buffer))
-            old.withUnsafeBufferPointer { source in
-                if let from = source.baseAddress { buffer.baseAddress!.initialize(from: from, count: source.count) }
-            }
-            initialized = old.count
-        }
-    }
-}

@@ -42,6 +42,13 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
         return copy
     }
 
+    /// Appends `count` copies of `element`; there must be room.
+    func append(_ element: Element, count: Int) {
+        precondition(count >= 0 && self.count + count <= capacity, "line-aligned buffer is full")
+        (base + self.count).initialize(repeating: element, count: count)
+        self.count += count
+    }
+
     /// Appends `element`; there must be room.
     @inline(__always)
     func append(_ element: Element) {

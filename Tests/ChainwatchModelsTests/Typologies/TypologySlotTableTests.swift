@@ -47,10 +47,11 @@ struct TypologyLineAlignedBufferTests {
         }
     }
 
-    /// The entries read at random are one cache line each: a fan hub with its key, and what address
-    /// poisoning remembers of a real transfer.
+    /// The entries read at random are one cache line each: a fan hub with its key, a transfer in its window,
+    /// and what address poisoning remembers of a real transfer.
     @Test func randomlyReadEntriesFitOneLine() {
         #expect(MemoryLayout<_SlotTable<AccountKey, _FanCounter.Hub>.Entry>.stride == 64)
+        #expect(MemoryLayout<_FanCounter.Entry>.stride == 64)
         #expect(MemoryLayout<AddressPoisoningDetector.Counterparty>.stride == 64)
     }
 }
