@@ -59,7 +59,6 @@ public struct BurstDetector: Detector, Sendable {
     private var senders = _SlotTable<AccountKey, Sender>()
     private var lists = _ListArena<BlockCount>(filler: BlockCount(block: 0, count: 0))
     private var sweeps: _SweepSchedule
-    private var prefetchSink: UInt64 = 0
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -72,10 +71,14 @@ public struct BurstDetector: Detector, Sendable {
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
         var chunk = 0
+        for row in 0 ..< min(_Prefetch.chunkRows, batch.count) { senders.prefetchBucket(hash: batch.from[row].slotHash) }
         while chunk < batch.count {
             let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
             chunk = rows.upperBound
-            for row in rows { prefetchSink &+= senders.prefetch(batch.from[row]) }
+            for row in chunk ..< min(chunk + _Prefetch.chunkRows, batch.count) {
+                senders.prefetchBucket(hash: batch.from[row].slotHash)
+            }
+            for row in rows { senders.prefetchEntry(hash: batch.from[row].slotHash) }
             for row in rows {
                 let from = batch.from[row], block = batch.blockNumber[row]
                 if sweeps.isDue(at: block) { sweep(now: block) }

@@ -2,10 +2,10 @@
 /// lines a chunk's rows will touch are requested before the rows run, so their cache misses overlap instead of
 /// stalling one row at a time; then the rows are processed in order, exactly as without it.
 ///
-/// Burst and wash cycle load the lines in a read-only pass over the chunk (their slot table's `prefetch`; the
-/// loaded values go to a sink so the loads are not optimised away). The fan detectors use prefetch hints in two
-/// stages, as the feature engine does: bucket and pair-set lines a chunk ahead, hub entry lines just before the
-/// chunk runs. Address poisoning hints its cache's set lines just before the chunk runs.
+/// Wash cycle loads the lines in a read-only pass over the chunk (its slot table's `prefetch`; the loaded
+/// values go to a sink so the loads are not optimised away). The fan detectors and burst use prefetch hints in
+/// two stages, as the feature engine does: bucket (and pair-set) lines a chunk ahead, entry lines just before
+/// the chunk runs. Address poisoning hints its cache's set lines just before the chunk runs.
 enum _Prefetch {
     /// Rows per chunk: enough misses in flight to hide latency, few enough that the lines stay in L1/L2.
     static let chunkRows = 16

@@ -97,7 +97,10 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     func prefetchEntry(hash: UInt64) {
         let bucket = buckets.withUnsafeBufferPointer { $0[home(hash)] }
         guard bucket >> 32 == Self.tag(hash) else { return }
-        cw_prefetch(entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1))
+        let entry = entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1)
+        cw_prefetch(entry)
+        // An entry longer than a line ends on the next one.
+        if MemoryLayout<Entry>.stride > 64 { cw_prefetch(UnsafeRawPointer(entry) + (MemoryLayout<Entry>.stride - 1)) }
     }
 
     /// Loads the bucket and entry a lookup of `key` would read first, so a later lookup finds them in cache
