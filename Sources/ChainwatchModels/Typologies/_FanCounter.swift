@@ -23,7 +23,8 @@ import ChainwatchCore
 /// miss on a cold record at every release and store. The times live apart, eight to a line, because expiry
 /// reads only them: with the time inside a 72-byte entry, every expired entry read was a line of its own.
 struct _FanCounter: Sendable {
-    /// One counted transfer of a hub: what the window and the totals need, and what evidence shows of it.
+    /// One counted transfer of a hub: what the totals need and what evidence shows of it (its block time is
+    /// the entry's stamp in the arena). 64 bytes, one line.
     struct Entry: Sendable {
         var hash: _TxHash
         var amount: Double
