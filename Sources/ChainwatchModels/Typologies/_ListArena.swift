@@ -163,8 +163,9 @@ struct _ListArena<Element: Sendable>: Sendable {
         let capacity = 1 << Int(sizeClass)
         while freeBlocks.count <= Int(sizeClass) { freeBlocks.append([]) }
         let offset: UInt32
-        if let reused = freeBlocks[Int(sizeClass)].popLast() {
-            offset = reused
+        if !freeBlocks[Int(sizeClass)].isEmpty {
+            // `removeLast` inlines; the generic `popLast` stays a call on this hot path.
+            offset = freeBlocks[Int(sizeClass)].removeLast()
         } else {
             precondition(storage.count + capacity <= Int(UInt32.max), "list arena is full")
             offset = UInt32(storage.count)
