@@ -13,6 +13,26 @@ struct TypologyListArenaTests {
         (0 ..< Int(list.count)).map { arena.stamp($0, of: list) }
     }
 
+    /// The edits both tests make besides appending: `choice` 0 drops list `which` whole, 1 removes one of its
+    /// elements at random. Returns whether it made one.
+    static func dropOrRemove(
+        _ choice: Int, list which: Int, arena: inout _ListArena<Int>, lists: inout [_ListArena<Int>.List],
+        reference: inout [[Int]], using generator: inout SystemRandomNumberGenerator
+    ) -> Bool {
+        switch choice {
+        case 0:
+            arena.release(&lists[which])
+            reference[which] = []
+        case 1 where !reference[which].isEmpty:
+            let index = Int.random(in: 0 ..< reference[which].count, using: &generator)
+            reference[which].remove(at: index)
+            arena.remove(at: index, from: &lists[which])
+        default:
+            return false
+        }
+        return true
+    }
+
     @Test func stampsFollowTheirElementsThroughMovesRemovalsAndReuse() {
         var generator = SystemRandomNumberGenerator()
         var arena = _ListArena<Int>(filler: -1, stamped: true)
@@ -20,22 +40,17 @@ struct TypologyListArenaTests {
         var reference = Array(repeating: [Int](), count: 6)
         for step in 0 ..< 3_000 {
             let which = Int.random(in: 0 ..< lists.count, using: &generator)
-            switch Int.random(in: 0 ..< 12, using: &generator) {
-            case 0:
-                arena.release(&lists[which])
-                reference[which] = []
-            case 1 where !reference[which].isEmpty:
-                let index = Int.random(in: 0 ..< reference[which].count, using: &generator)
-                reference[which].remove(at: index)
-                arena.remove(at: index, from: &lists[which])
-            case 2 where !reference[which].isEmpty:
-                let k = Int.random(in: 1 ... reference[which].count, using: &generator)
-                reference[which].removeFirst(k)
-                arena.removeFirst(k, from: &lists[which])
-            default:
-                // Lists grow past several block sizes, so elements move with their stamps.
-                arena.append(step, stamp: Int64(step) * 7 - 3, to: &lists[which])
-                reference[which].append(step)
+            let choice = Int.random(in: 0 ..< 12, using: &generator)
+            if !Self.dropOrRemove(choice, list: which, arena: &arena, lists: &lists, reference: &reference, using: &generator) {
+                if choice == 2, !reference[which].isEmpty {
+                    let k = Int.random(in: 1 ... reference[which].count, using: &generator)
+                    reference[which].removeFirst(k)
+                    arena.removeFirst(k, from: &lists[which])
+                } else {
+                    // Lists grow past several block sizes, so elements move with their stamps.
+                    arena.append(step, stamp: Int64(step) * 7 - 3, to: &lists[which])
+                    reference[which].append(step)
+                }
             }
             #expect(Self.contents(lists[which], in: arena) == reference[which])
             #expect(Self.stamps(lists[which], in: arena) == reference[which].map { Int64($0) * 7 - 3 })
@@ -61,25 +76,19 @@ struct TypologyListArenaTests {
             var reference = Array(repeating: [Int](), count: 5)
             for step in 0 ..< 2_000 {
                 let which = Int.random(in: 0 ..< lists.count, using: &generator)
-                switch Int.random(in: 0 ..< 10, using: &generator) {
-                case 0:
-                    // Drop a list whole.
-                    arena.release(&lists[which])
-                    reference[which] = []
-                case 1 where !reference[which].isEmpty:
-                    let index = Int.random(in: 0 ..< reference[which].count, using: &generator)
-                    reference[which].remove(at: index)
-                    arena.remove(at: index, from: &lists[which])
-                case 2:
-                    // Without reading what it drops.
-                    arena.append(step, to: &lists[which], keeping: limit)
-                    reference[which] = Array((reference[which] + [step]).suffix(limit))
-                default:
-                    var dropped: [Int] = []
-                    arena.append(step, to: &lists[which], keeping: limit) { dropped.append($0) }
-                    let all = reference[which] + [step]
-                    #expect(dropped == Array(all.dropLast(limit)))
-                    reference[which] = Array(all.suffix(limit))
+                let choice = Int.random(in: 0 ..< 10, using: &generator)
+                if !Self.dropOrRemove(choice, list: which, arena: &arena, lists: &lists, reference: &reference, using: &generator) {
+                    if choice == 2 {
+                        // Without reading what it drops.
+                        arena.append(step, to: &lists[which], keeping: limit)
+                        reference[which] = Array((reference[which] + [step]).suffix(limit))
+                    } else {
+                        var dropped: [Int] = []
+                        arena.append(step, to: &lists[which], keeping: limit) { dropped.append($0) }
+                        let all = reference[which] + [step]
+                        #expect(dropped == Array(all.dropLast(limit)))
+                        reference[which] = Array(all.suffix(limit))
+                    }
                 }
                 #expect(Self.contents(lists[which], in: arena) == reference[which])
             }
