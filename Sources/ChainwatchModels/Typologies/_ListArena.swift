@@ -80,7 +80,7 @@ struct _ListArena<Element: Sendable>: Sendable {
     /// The stamp of element `index` (0 = oldest) of `list`, in a stamped arena.
     @inline(__always)
     func stamp(_ index: Int, of list: List) -> Int64 {
-        precondition(index >= 0 && index < Int(list.count), "list index out of range")
+        precondition(stamped && index >= 0 && index < Int(list.count), "list index out of range, or no stamps")
         return stamps.base[position(UInt32(index), in: list)]
     }
 
