@@ -184,11 +184,18 @@ struct _FanCounter: Sendable {
     }
 
     /// Releases the pooled transactions of the first `k` entries of `list`; with none pooled (Ethereum
-    /// input) the entries are not read.
+    /// input) the entries are not read, and the check is inlined where entries expire.
+    @inline(__always)
     private static func releaseIrregular(
         _ list: _ListArena<Entry>.List, first k: Int, windows: _ListArena<Entry>, from irregular: inout _TxRefPool
     ) {
         guard irregular.count > 0 else { return }
+        releasePooled(list, first: k, windows: windows, from: &irregular)
+    }
+
+    private static func releasePooled(
+        _ list: _ListArena<Entry>.List, first k: Int, windows: _ListArena<Entry>, from irregular: inout _TxRefPool
+    ) {
         for index in 0 ..< k where windows.element(index, of: list).irregular != Entry.regular {
             irregular.release(windows.element(index, of: list).irregular)
         }
