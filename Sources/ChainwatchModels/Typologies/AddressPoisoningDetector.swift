@@ -164,7 +164,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             remembered.touch(index, time: time)
             return index
         }
-        return remembered.insert(fingerprint, time: time, payload: counterparty).index
+        return remembered.insert(fingerprint, time: time, payload: counterparty)
     }
 
     /// The first `digits` hex digits of the address.

@@ -90,9 +90,10 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     }
 
     /// Adds `fingerprint` (not held: see ``find(_:)``), seen at `time`, in its set's empty or least recently
-    /// seen way; returns its index and the payload of the key it displaced, if it displaced one.
+    /// seen way (forgetting the key there) and returns its index.
     @inline(__always)
-    mutating func insert(_ fingerprint: UInt64, time: Int64, payload: Payload) -> (index: Int, displaced: Payload?) {
+    @discardableResult
+    mutating func insert(_ fingerprint: UInt64, time: Int64, payload: Payload) -> Int {
         makeWordsUnique()
         let set = set(of: fingerprint)
         let line = words.base + set * Self.wordsPerSet
@@ -111,11 +112,10 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         let index = set * Self.ways + victim
         if filled { count += 1 }
         // Keys alone (an empty payload) write nothing, and need no uniqueness check for it.
-        guard MemoryLayout<Payload>.size > 0 else { return (index, nil) }
-        let displaced: Payload? = filled ? nil : payloads.base[index]
+        guard MemoryLayout<Payload>.size > 0 else { return index }
         makePayloadsUnique()
         payloads.base[index] = payload
-        return (index, displaced)
+        return index
     }
 
     @inline(__always)
@@ -141,7 +141,7 @@ extension _RecencyCache where Payload == Void {
             touch(index, time: time)
             return previous
         }
-        _ = insert(fingerprint, time: time, payload: ())
+        insert(fingerprint, time: time, payload: ())
         return nil
     }
 }
