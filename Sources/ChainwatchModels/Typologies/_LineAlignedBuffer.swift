@@ -33,6 +33,16 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
         base.deallocate()
     }
 
+    /// Replaces `buffer` with a copy of it when another owner shares it, before the caller writes to it;
+    /// returns whether it did.
+    @inline(__always)
+    @discardableResult
+    static func makeUnique(_ buffer: inout _LineAlignedBuffer) -> Bool {
+        guard !isKnownUniquelyReferenced(&buffer) else { return false }
+        buffer = buffer.copy(capacity: buffer.capacity)
+        return true
+    }
+
     /// A buffer of `capacity` (≥ ``count``) holding copies of these elements.
     func copy(capacity: Int) -> _LineAlignedBuffer {
         precondition(capacity >= count)

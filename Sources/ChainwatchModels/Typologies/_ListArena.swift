@@ -53,13 +53,20 @@ struct _ListArena<Element: Sendable>: Sendable {
     /// Copies the storage (and stamps) before a write when another arena shares it (value semantics).
     @inline(__always)
     private mutating func makeStorageUnique() {
-        if !isKnownUniquelyReferenced(&storage) { replaceStorage(capacity: storage.capacity) }
+        if _LineAlignedBuffer.makeUnique(&storage), stamped { stamps = stamps.copy(capacity: stamps.capacity) }
     }
 
     /// Moves the elements and stamps into new buffers of `capacity`.
     private mutating func replaceStorage(capacity: Int) {
         storage = storage.copy(capacity: capacity)
         if stamped { stamps = stamps.copy(capacity: capacity) }
+    }
+
+    /// Copies the element at storage position `from`, with its stamp, to position `to`.
+    @inline(__always)
+    private func copyElement(from: Int, to: Int) {
+        storage.base[to] = storage.base[from]
+        if stamped { stamps.base[to] = stamps.base[from] }
     }
 
     /// Storage position of element `index` of `list`.
@@ -137,9 +144,7 @@ struct _ListArena<Element: Sendable>: Sendable {
         makeStorageUnique()
         var i = UInt32(index)
         while i + 1 < list.count {
-            let (to, from) = (position(i, in: list), position(i + 1, in: list))
-            storage.base[to] = storage.base[from]
-            if stamped { stamps.base[to] = stamps.base[from] }
+            copyElement(from: position(i + 1, in: list), to: position(i, in: list))
             i += 1
         }
         list.setCount(list.count - 1)
@@ -175,11 +180,7 @@ struct _ListArena<Element: Sendable>: Sendable {
             storage.append(filler, count: capacity)
             if stamped { stamps.append(0, count: capacity) }
         }
-        for index in 0 ..< list.count {
-            let (to, from) = (Int(offset) + Int(index), position(index, in: list))
-            storage.base[to] = storage.base[from]
-            if stamped { stamps.base[to] = stamps.base[from] }
-        }
+        for index in 0 ..< list.count { copyElement(from: position(index, in: list), to: Int(offset) + Int(index)) }
         if list.sizeClass != List.noBlock { freeBlocks[Int(list.sizeClass)].append(list.offset) }
         list.offset = offset
         list.sizeClass = sizeClass

@@ -119,14 +119,10 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private mutating func makeWordsUnique() {
-        if !isKnownUniquelyReferenced(&words) { words = words.copy(capacity: words.capacity) }
-    }
+    private mutating func makeWordsUnique() { _LineAlignedBuffer.makeUnique(&words) }
 
     @inline(__always)
-    private mutating func makePayloadsUnique() {
-        if !isKnownUniquelyReferenced(&payloads) { payloads = payloads.copy(capacity: payloads.capacity) }
-    }
+    private mutating func makePayloadsUnique() { _LineAlignedBuffer.makeUnique(&payloads) }
 }
 
 extension _RecencyCache where Payload == Void {

@@ -48,9 +48,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
 
     /// Copies the entries before a write when another table shares them (value semantics).
     @inline(__always)
-    private mutating func makeEntriesUnique() {
-        if !isKnownUniquelyReferenced(&entries) { entries = entries.copy(capacity: entries.capacity) }
-    }
+    private mutating func makeEntriesUnique() { _LineAlignedBuffer.makeUnique(&entries) }
 
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xffff_ffff) | 1 }
