@@ -10,8 +10,9 @@ import ChainwatchCore
 /// only each time the count grows by another `minCounterparties` (see `_FanCounter`).
 /// `score` = the number of new payers in the window.
 ///
-/// Memory: receivers plus `A → B` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row plus a
-/// scan of the receiver's window (≤ ``Configuration/maxWindowEntries``).
+/// Memory: receivers plus `A → B` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row (a pair
+/// lookup and a receiver lookup) plus, without a novelty window, a scan of the receiver's window (≤
+/// ``Configuration/maxWindowEntries``).
 public struct FanInDetector: Detector, Sendable {
     public typealias Configuration = FanConfiguration
 

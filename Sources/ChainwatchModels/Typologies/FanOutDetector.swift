@@ -10,8 +10,9 @@ import ChainwatchCore
 /// only each time the count grows by another `minCounterparties` (see `_FanCounter`).
 /// `score` = the number of new counterparties in the window.
 ///
-/// Memory: senders plus `A → B` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row plus a
-/// scan of the sender's window (≤ ``Configuration/maxWindowEntries``).
+/// Memory: senders plus `A → B` pairs ≤ ``Configuration/maxTracked``. Cost: O(1) hash work per row (a pair
+/// lookup and a sender lookup) plus, without a novelty window, a scan of the sender's window (≤
+/// ``Configuration/maxWindowEntries``).
 public struct FanOutDetector: Detector, Sendable {
     public typealias Configuration = FanConfiguration
 

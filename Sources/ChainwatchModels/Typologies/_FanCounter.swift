@@ -60,8 +60,8 @@ struct _FanCounter: Sendable {
     struct Hub: Sendable {
         /// The latest block time of a row counted for the hub (the latest seen, should input be out of order).
         var lastActive: Int64
-        /// Time of the window's first entry (unused while it is empty): a row with nothing to expire then
-        /// reads no entry, and the window's first line is not a cache miss on every row.
+        /// Time of the window's first entry (its stamp; unused while the window is empty): a row with nothing
+        /// to expire then reads no stamp, and the window's first line is not a cache miss on every row.
         var firstTime: Int64 = 0
         var alertedCount = 0
         var window = _ListArena<Entry>.List()
