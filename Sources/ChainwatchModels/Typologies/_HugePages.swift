@@ -6,12 +6,13 @@ import Glibc
 ///
 /// Detector state is touched at random over tens of MiB (pools, list arenas, slot-table entries, the recency
 /// caches); with 4 KiB pages most of those touches also miss the TLB. Storage of at least ``threshold``
-/// bytes is advised onto 2 MiB pages (`madvise(MADV_HUGEPAGE)`, honoured in THP's default `madvise` mode)
-/// before any of it is written, so the kernel backs it with huge pages as it is first touched. The advice
-/// is a hint: refused, or off Linux, the pages simply stay small. Nothing else changes: what the memory holds
-/// is the same.
+/// bytes is rounded up to whole 2 MiB pages and advised onto them (`madvise(MADV_HUGEPAGE)`, honoured in
+/// THP's default `madvise` mode) before any of it is written, so the kernel backs it with huge pages as it
+/// is first touched. From 1 MiB on, so a slot table's buckets (1–2 MiB at the default caps) get one. The
+/// advice is a hint: refused, or off Linux, the pages simply stay small. Nothing else changes: what the
+/// memory holds is the same.
 enum _HugePages {
-    static var threshold: Int { 4 << 20 }
+    static var threshold: Int { 1 << 20 }
     static var pageSize: Int { 2 << 20 }
 
     /// Advises the whole 2 MiB pages inside `memory` (none when it is smaller than ``threshold``).

@@ -14,8 +14,10 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
 
     init(capacity: Int) {
         self.capacity = max(1, capacity)
-        let bytes = self.capacity * MemoryLayout<Element>.stride
-        let alignment = bytes >= _HugePages.threshold ? _HugePages.pageSize : max(64, MemoryLayout<Element>.alignment)
+        var bytes = self.capacity * MemoryLayout<Element>.stride
+        let huge = bytes >= _HugePages.threshold
+        if huge { bytes = (bytes + _HugePages.pageSize - 1) & ~(_HugePages.pageSize - 1) }
+        let alignment = huge ? _HugePages.pageSize : max(64, MemoryLayout<Element>.alignment)
         let raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: alignment)
         _HugePages.advise(UnsafeMutableRawBufferPointer(start: raw, count: bytes))
         base = raw.bindMemory(to: Element.self, capacity: self.capacity)

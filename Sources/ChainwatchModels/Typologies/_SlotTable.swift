@@ -20,7 +20,7 @@ extension AccountKey: _SlotKey {
 /// (last freed first), so the entry array stays at the high-water mark of live keys.
 ///
 /// The tag is the hash's low 32 bits (bit 0 forced on) and the home bucket is hash bits 1 and up, so a
-/// bucket alone says where its key belongs: rebuilding the buckets (growth, mass removal) and shifting a
+/// bucket alone says where its key belongs: re-placing the buckets (growth, mass removal) and shifting a
 /// run back after a removal read no entry and hash no key.
 struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     struct Entry: Sendable {
@@ -32,23 +32,25 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     private var entries = _LineAlignedBuffer<Entry>(capacity: 16)
     private(set) var isLive: [Bool] = []
     private(set) var count = 0
-    private var buckets: [UInt64]
-    /// The previous bucket array, reused by a rebuild at the same size (its pages are already mapped).
-    private var spareBuckets: [UInt64] = []
+    /// Line-aligned like the entries (on 2 MiB pages when large, as their lookups are as random). Copied
+    /// whenever `entries` is, so one uniqueness check covers both.
+    private var buckets: _LineAlignedBuffer<UInt64>
     private var mask: Int
     private var freeSlots: [UInt32] = []
 
     init() {
-        buckets = [UInt64](repeating: 0, count: 64)
+        buckets = _LineAlignedBuffer(repeating: 0, count: 64)
         mask = 63
     }
 
     /// Slots ever handed out (live or free); valid slots are `0 ..< slotCount`.
     var slotCount: Int { entries.count }
 
-    /// Copies the entries before a write when another table shares them (value semantics).
+    /// Copies the entries and buckets before a write when another table shares them (value semantics).
     @inline(__always)
-    private mutating func makeEntriesUnique() { _LineAlignedBuffer.makeUnique(&entries) }
+    private mutating func makeUnique() {
+        if _LineAlignedBuffer.makeUnique(&entries) { buckets = buckets.copy(capacity: buckets.capacity) }
+    }
 
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xffff_ffff) | 1 }
@@ -70,7 +72,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         }
         _modify {
             precondition(slot >= 0 && slot < entries.count, "slot out of range")
-            makeEntriesUnique()
+            makeUnique()
             yield &entries.base[slot].value
         }
     }
@@ -86,14 +88,14 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     @inline(__always)
     func prefetchBucket(hash: UInt64) {
         let index = home(hash)
-        buckets.withUnsafeBufferPointer { cw_prefetch($0.baseAddress! + index) }
+        cw_prefetch(buckets.base + index)
     }
 
     /// Requests the entry line of the key whose `slotHash` is `hash` when its home bucket (requested by
     /// ``prefetchBucket(hash:)`` earlier, so by now in cache) holds its tag.
     @inline(__always)
     func prefetchEntry(hash: UInt64) {
-        let bucket = buckets.withUnsafeBufferPointer { $0[home(hash)] }
+        let bucket = buckets.base[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return }
         let entry = entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1)
         cw_prefetch(entry)
@@ -106,7 +108,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     @inline(__always)
     func prefetch(_ key: Key) -> UInt64 {
         let hash = key.slotHash
-        let bucket = buckets[home(hash)]
+        let bucket = buckets.base[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return bucket }
         return UnsafeRawPointer(entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1)).load(as: UInt8.self) == 0 ? 1 : 0
     }
@@ -128,17 +130,15 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         let tag = Self.tag(hash)
         var index = home(hash)
         let mask = mask
-        let entries = entries.base
-        return buckets.withUnsafeBufferPointer { buckets in
-            while true {
-                let bucket = buckets[index]
-                if bucket == 0 { return (index, -1) }
-                if bucket >> 32 == tag {
-                    let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
-                    if entries[slot].key == key { return (index, slot) }
-                }
-                index = (index + 1) & mask
+        let entries = entries.base, buckets = buckets.base
+        while true {
+            let bucket = buckets[index]
+            if bucket == 0 { return (index, -1) }
+            if bucket >> 32 == tag {
+                let slot = Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1
+                if entries[slot].key == key { return (index, slot) }
             }
+            index = (index + 1) & mask
         }
     }
 
@@ -156,24 +156,20 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         let index = found.bucket
         let tag = Self.tag(hash)
         let slot: Int
+        makeUnique()
         if !freeSlots.isEmpty {
             // `removeLast` inlines; the generic `popLast` stays a call on this hot path.
             slot = Int(freeSlots.removeLast())
-            makeEntriesUnique()
             entries.base[slot] = Entry(key: key, value: value())
             isLive[slot] = true
         } else {
             precondition(entries.count < Int(UInt32.max), "slot table is full")
             slot = entries.count
-            if entries.count == entries.capacity {
-                entries = entries.copy(capacity: 2 * entries.capacity)
-            } else {
-                makeEntriesUnique()
-            }
+            if entries.count == entries.capacity { entries = entries.copy(capacity: 2 * entries.capacity) }
             entries.append(Entry(key: key, value: value()))
             isLive.append(true)
         }
-        buckets[index] = tag << 32 | UInt64(slot + 1)
+        buckets.base[index] = tag << 32 | UInt64(slot + 1)
         count += 1
         if count * 2 > buckets.count { grow() }
         return (slot, true)
@@ -182,6 +178,8 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// Removes live slot `slot`; the slot is reused by a later insertion.
     mutating func remove(slot: Int) {
         precondition(isLive[slot], "slot is not live")
+        makeUnique()
+        let buckets = buckets.base, mask = mask
         let target = UInt64(slot + 1)
         var index = home(key(slot).slotHash)
         while buckets[index] & 0xffff_ffff != target { index = (index + 1) & mask }
@@ -203,49 +201,59 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         count -= 1
     }
 
-    /// Removes the live slots `slots` (distinct); many at once rebuild the buckets instead of shifting runs.
+    /// Removes the live slots `slots` (distinct); many at once re-place the buckets in one pass instead of
+    /// shifting a run per slot.
     mutating func remove(slots: [Int]) {
         guard slots.count * 8 > count else {
             for slot in slots { remove(slot: slot) }
             return
         }
+        makeUnique()
         for slot in slots {
             precondition(isLive[slot], "slot is not live")
             isLive[slot] = false
             freeSlots.append(UInt32(slot))
         }
         count -= slots.count
-        rebuild(size: buckets.count)
+        compactBuckets()
     }
 
+    /// Drops the buckets of freed slots and moves the others back along their probe runs, in place.
+    ///
+    /// The pass starts after an empty bucket (there is one: the table is at most half full), so every
+    /// bucket's home lies between the start and the bucket. Each bucket is lifted out and put back at the
+    /// first empty bucket from its home on — at the latest where it was, as that is empty now.
+    private mutating func compactBuckets() {
+        let buckets = buckets.base, size = self.buckets.count, mask = mask
+        var start = 0
+        while buckets[start] != 0 { start += 1 }
+        isLive.withUnsafeBufferPointer { isLive in
+            for step in 1 ... size {
+                let position = (start + step) & mask
+                let bucket = buckets[position]
+                guard bucket != 0 else { continue }
+                buckets[position] = 0
+                guard isLive[Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1] else { continue }
+                var index = Self.home(ofBucket: bucket, mask: mask)
+                while buckets[index] != 0 { index = (index + 1) & mask }
+                buckets[index] = bucket
+            }
+        }
+    }
+
+    /// Doubles the buckets, re-placing every one from the old buckets alone.
     private mutating func grow() {
         // A bucket's tag holds hash bits 1…31, enough to place it in up to 2³¹ buckets.
         precondition(buckets.count < 1 << 31, "slot table is full")
-        rebuild(size: buckets.count * 2)
-    }
-
-    /// Re-places the buckets of live slots into `size` buckets, from the old buckets alone.
-    private mutating func rebuild(size: Int) {
-        var fresh = spareBuckets
-        spareBuckets = []
-        if fresh.count == size {
-            for index in fresh.indices { fresh[index] = 0 }
-        } else {
-            fresh = [UInt64](repeating: 0, count: size)
+        let size = buckets.count * 2, newMask = size - 1
+        let fresh = _LineAlignedBuffer<UInt64>(repeating: 0, count: size)
+        let old = buckets.base, target = fresh.base
+        for index in 0 ..< buckets.count where old[index] != 0 {
+            var slot = Self.home(ofBucket: old[index], mask: newMask)
+            while target[slot] != 0 { slot = (slot + 1) & newMask }
+            target[slot] = old[index]
         }
-        let newMask = size - 1
-        isLive.withUnsafeBufferPointer { isLive in
-            fresh.withUnsafeMutableBufferPointer { fresh in
-                for bucket in buckets where bucket != 0 && isLive[Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1] {
-                    var index = Self.home(ofBucket: bucket, mask: newMask)
-                    while fresh[index] != 0 { index = (index + 1) & newMask }
-                    fresh[index] = bucket
-                }
-            }
-        }
-        swap(&buckets, &fresh)
-        // The old array is kept for the next same-size rebuild; after growth it is too small to reuse.
-        if fresh.count == size { spareBuckets = fresh }
+        buckets = fresh
         mask = newMask
     }
 }

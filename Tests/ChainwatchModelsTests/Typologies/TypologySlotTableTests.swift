@@ -28,6 +28,34 @@ struct TypologySlotTableTests {
         table.remove(slot: table.find(Self.key(0))!)
         #expect(copy.find(Self.key(0)).map { copy[$0] } == 0)
     }
+
+    /// Inserts, single removals and mass removals (which re-place the remaining buckets in place) in random
+    /// order agree with a dictionary: every kept key is found with its value, no removed key is found.
+    @Test func randomOperationsMatchADictionary() {
+        var random = SplitMix64(seed: 7)
+        var table = _SlotTable<AccountKey, Int>()
+        var reference: [AccountKey: Int] = [:]
+        for round in 0 ..< 40 {
+            for _ in 0 ..< Int(random.next() % 3_000) {
+                let n = Int(random.next() % 20_000)
+                let slot = table.findOrInsert(Self.key(n), value: n).slot
+                table[slot] = n + round
+                reference[Self.key(n)] = n + round
+            }
+            for _ in 0 ..< 5 {
+                guard let key = reference.keys.sorted().randomElement(using: &random) else { break }
+                table.remove(slot: table.find(key)!)
+                reference[key] = nil
+            }
+            // Between a quarter and all of what is left, at once.
+            let doomed = reference.keys.sorted().filter { _ in random.next() % 4 != 0 || round % 10 == 9 }
+            table.remove(slots: doomed.map { table.find($0)! })
+            for key in doomed { reference[key] = nil }
+            #expect(table.count == reference.count)
+            for (key, value) in reference { #expect(table.find(key).map { table[$0] } == value) }
+            #expect(doomed.allSatisfy { table.find($0) == nil })
+        }
+    }
 }
 
 struct TypologyLineAlignedBufferTests {
