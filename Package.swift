@@ -65,7 +65,9 @@ let package = Package(
             name: "ChainwatchFeaturesTests",
             dependencies: ["ChainwatchFeatures", "ChainwatchIO", "_ChainwatchTestSupport", "_ChainwatchAVX2Kernels"]
         ),
-        .testTarget(name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchAVX2Kernels", "_ChainwatchTestSupport"]),
+        .testTarget(
+            name: "ChainwatchModelsTests", dependencies: ["ChainwatchModels", "_ChainwatchAVX2Kernels", "_ChainwatchTestSupport", "CProcessor"]
+        ),
         .testTarget(name: "ChainwatchStoreTests", dependencies: ["ChainwatchStore", "_ChainwatchTestSupport", "CSQLite"]),
         .testTarget(
             name: "ChainwatchPipelineTests",

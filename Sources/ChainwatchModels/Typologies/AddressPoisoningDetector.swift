@@ -112,6 +112,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             }
             for row in rows { process(row: row, of: batch, keys: keys[row - rows.lowerBound], alerts: &alerts) }
         }
+        remembered.fenceStores()
     }
 
     /// The fingerprint of what `account` remembers under the ends of `counterparty`.
@@ -160,7 +161,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
     @inline(__always)
     private mutating func remember(_ counterparty: Counterparty, under fingerprint: UInt64, time: Int64) -> Int {
         if let (index, _) = remembered.find(fingerprint) {
-            remembered[index] = counterparty
+            remembered.replace(index, with: counterparty)
             remembered.touch(index, time: time)
             return index
         }

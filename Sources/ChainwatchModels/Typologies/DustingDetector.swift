@@ -57,5 +57,6 @@ public struct DustingDetector: Detector, Sendable {
                 ))
             }
         }
+        counter.fenceStores()
     }
 }

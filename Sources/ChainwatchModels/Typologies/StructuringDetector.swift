@@ -62,6 +62,7 @@ public struct StructuringDetector: Detector, Sendable {
                 alerts.append(alert(batch: batch, row: row, evidence: counter.evidence(hub: slot)))
             }
         }
+        counter.fenceStores()
     }
 
     private func alert(batch: TxBatch, row: Int, evidence: _FanCounter.Evidence) -> Alert {

@@ -73,11 +73,9 @@ struct _FanCounter: Sendable {
     let maxWindowEntries: Int
     let distinct: Bool
     private var hubs = _SlotTable<AccountKey, Hub>()
-    /// The windows' entries, stamped with their block times.
-    private var windows = _ListArena<Entry>(
-        filler: Entry(hash: _TxHash(words: (0, 0, 0, 0)), amount: 0, counterparty: .none, irregular: Entry.regular),
-        stamped: true
-    )
+    /// The windows' entries, stamped with their block times. Without a distinct check they are read only
+    /// by alerts (and moves), so appends write them around the caches.
+    private var windows: _ListArena<Entry>
     /// The transactions whose hash ``_TxHash`` cannot hold (none for Ethereum input).
     private var irregular = _TxRefPool()
     private var sweeps: _SweepSchedule
@@ -89,7 +87,15 @@ struct _FanCounter: Sendable {
         self.maxHubs = max(1, maxHubs)
         self.maxWindowEntries = max(self.minCounterparties, maxWindowEntries)
         sweeps = _SweepSchedule(period: max(self.windowSeconds, 1))
+        windows = _ListArena(
+            filler: Entry(hash: _TxHash(words: (0, 0, 0, 0)), amount: 0, counterparty: .none, irregular: Entry.regular),
+            stamped: true, streamed: !distinct
+        )
     }
+
+    /// Makes the entries counted so far visible to other threads: call at the end of each batch.
+    @inline(__always)
+    func fenceStores() { windows.fenceStores() }
 
     var hubCount: Int { hubs.count }
 

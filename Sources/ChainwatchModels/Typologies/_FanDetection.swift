@@ -104,6 +104,8 @@ struct _FanDetection: Sendable {
             swap(&current, &next)
             currentCount = nextCount
         }
+        outgoing.counter.fenceStores()
+        incoming.counter.fenceStores()
     }
 
     @inline(__always)

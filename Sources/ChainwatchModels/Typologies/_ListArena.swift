@@ -1,3 +1,4 @@
+import CProcessor
 /// Many short lists of small elements (one per tracked key) in one buffer, so keeping a list costs no heap
 /// object of its own and dropping a key frees nothing but an index.
 ///
@@ -36,14 +37,19 @@ struct _ListArena<Element: Sendable>: Sendable {
     /// shared exactly when `storage` is, and one uniqueness check covers both.
     private var stamps: _LineAlignedBuffer<Int64>
     private let stamped: Bool
+    /// Appends write whole-line elements around the caches (see ``write(_:at:)``).
+    private let streamed: Bool
     private var freeBlocks: [[UInt32]] = []
     private let filler: Element
 
     /// `filler` fills blocks before use; it is never read back. A `stamped` arena keeps a stamp per element
-    /// (append with ``append(_:stamp:to:)``).
-    init(filler: Element, stamped: Bool = false) {
+    /// (append with ``append(_:stamp:to:)``). A `streamed` arena of 64-byte elements writes appended ones
+    /// with non-temporal stores: for elements read rarely after (an alert's evidence), as such a read then
+    /// goes to memory.
+    init(filler: Element, stamped: Bool = false, streamed: Bool = false) {
         self.filler = filler
         self.stamped = stamped
+        self.streamed = streamed && MemoryLayout<Element>.stride == 64
         stamps = _LineAlignedBuffer(capacity: stamped ? 16 : 1)
     }
 
@@ -60,6 +66,24 @@ struct _ListArena<Element: Sendable>: Sendable {
     private mutating func replaceStorage(capacity: Int) {
         storage = storage.copy(capacity: capacity)
         if stamped { stamps = stamps.copy(capacity: capacity) }
+    }
+
+    /// Writes an appended element: in a `streamed` arena, one of a whole line goes out with non-temporal
+    /// stores (``cw_stream_line``), which do not first read the cold line it lands on.
+    @inline(__always)
+    private func write(_ element: Element, at position: Int) {
+        if streamed {
+            withUnsafePointer(to: element) { cw_stream_line(storage.base + position, $0) }
+        } else {
+            storage.base[position] = element
+        }
+    }
+
+    /// Makes the elements appended so far visible to other threads (see ``cw_store_fence``); a no-op unless
+    /// `streamed`. Call it when a run of appends ends (the detectors do at the end of each batch).
+    @inline(__always)
+    func fenceStores() {
+        if streamed { cw_store_fence() }
     }
 
     /// Copies the element at storage position `from`, with its stamp, to position `to`.
@@ -104,7 +128,7 @@ struct _ListArena<Element: Sendable>: Sendable {
     mutating func append(_ element: Element, to list: inout List) {
         precondition(!stamped, "a stamped arena appends with a stamp")
         let position = position(makeRoom(in: &list), in: list)
-        storage.base[position] = element
+        write(element, at: position)
         list.setCount(list.count + 1)
     }
 
@@ -113,7 +137,7 @@ struct _ListArena<Element: Sendable>: Sendable {
     mutating func append(_ element: Element, stamp: Int64, to list: inout List) {
         precondition(stamped, "only a stamped arena keeps stamps")
         let position = position(makeRoom(in: &list), in: list)
-        storage.base[position] = element
+        write(element, at: position)
         stamps.base[position] = stamp
         list.setCount(list.count + 1)
     }

@@ -113,9 +113,34 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         if filled { count += 1 }
         // Keys alone (an empty payload) write nothing, and need no uniqueness check for it.
         guard MemoryLayout<Payload>.size > 0 else { return index }
-        makePayloadsUnique()
-        payloads.base[index] = payload
+        store(payload, at: index)
         return index
+    }
+
+    /// Replaces the payload at `index`.
+    @inline(__always)
+    mutating func replace(_ index: Int, with payload: Payload) {
+        precondition(index >= 0 && index < payloads.count, "cache index out of range")
+        store(payload, at: index)
+    }
+
+    /// Writes a payload; one of a whole line goes out with non-temporal stores (``cw_stream_line``): it is
+    /// read only on a hit, and a plain store would first read the cold line. Call ``fenceStores()`` before
+    /// another thread may read the cache.
+    @inline(__always)
+    private mutating func store(_ payload: Payload, at index: Int) {
+        makePayloadsUnique()
+        guard MemoryLayout<Payload>.stride == 64 else {
+            payloads.base[index] = payload
+            return
+        }
+        withUnsafePointer(to: payload) { cw_stream_line(payloads.base + index, $0) }
+    }
+
+    /// Makes the payloads written so far visible to other threads (see ``cw_store_fence``).
+    @inline(__always)
+    func fenceStores() {
+        if MemoryLayout<Payload>.stride == 64 { cw_store_fence() }
     }
 
     @inline(__always)
