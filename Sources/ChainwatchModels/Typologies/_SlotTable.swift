@@ -233,10 +233,12 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
                 let bucket = buckets[position]
                 guard bucket != 0 else { continue }
                 buckets[position] = 0
-                guard isLive[Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1] else { continue }
+                // A freed slot's bucket is "put back" as 0 into an empty bucket: no branch on liveness,
+                // which is as good as random here.
+                let live = isLive[Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1]
                 var index = Self.home(ofBucket: bucket, mask: mask)
                 while buckets[index] != 0 { index = (index + 1) & mask }
-                buckets[index] = bucket
+                buckets[index] = live ? bucket : 0
             }
         }
     }
