@@ -39,17 +39,21 @@ struct _ListArena<Element: Sendable>: Sendable {
     private let stamped: Bool
     /// Appends write whole-line elements around the caches (see ``write(_:at:)``).
     private let streamed: Bool
+    /// log2 of a list's first block: 1 in a streamed arena, where growing a block of one would read its
+    /// element back from memory (a move per second append, most of the lists); else 0.
+    private let firstSizeClass: UInt8
     private var freeBlocks: [[UInt32]] = []
     private let filler: Element
 
     /// `filler` fills blocks before use; it is never read back. A `stamped` arena keeps a stamp per element
     /// (append with ``append(_:stamp:to:)``). A `streamed` arena of 64-byte elements writes appended ones
-    /// with non-temporal stores: for elements read rarely after (an alert's evidence), as such a read then
-    /// goes to memory.
+    /// with non-temporal stores, and its lists start with room for two: for elements read rarely after (an
+    /// alert's evidence, a move to a larger block), as such a read then goes to memory.
     init(filler: Element, stamped: Bool = false, streamed: Bool = false) {
         self.filler = filler
         self.stamped = stamped
         self.streamed = streamed && MemoryLayout<Element>.stride == 64
+        firstSizeClass = self.streamed ? 1 : 0
         stamps = _LineAlignedBuffer(capacity: stamped ? 16 : 1)
     }
 
@@ -146,7 +150,7 @@ struct _ListArena<Element: Sendable>: Sendable {
     @inline(__always)
     private mutating func makeRoom(in list: inout List) -> UInt32 {
         if list.sizeClass == List.noBlock || list.count > list.mask {
-            move(&list, toClass: list.sizeClass == List.noBlock ? 0 : list.sizeClass + 1)
+            move(&list, toClass: list.sizeClass == List.noBlock ? firstSizeClass : list.sizeClass + 1)
         } else {
             makeStorageUnique()
         }
