@@ -46,9 +46,10 @@ public struct Alert: Sendable, Equatable {
         self.modelID = modelID
     }
 
-    /// An alert for row `index` of `batch`, filling the transaction fields.
+    /// An alert for row `index` of `batch`, filling the transaction fields. The batch is borrowed: an
+    /// initializer takes its arguments owned by default, which copied the batch (a retain per column).
     public init(
-        batch: TxBatch, row index: Int, detector: String, typology: String? = nil, score: Double,
+        batch: borrowing TxBatch, row index: Int, detector: String, typology: String? = nil, score: Double,
         calibrated: Double? = nil, reasons: String, modelID: String? = nil
     ) {
         let flags = batch.flags[index]
