@@ -96,6 +96,7 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         // A chunk's fingerprints are computed and their lines requested before the chunk runs. Heap scratch
         // rather than `withUnsafeTemporaryAllocation`, whose closure retained and released the detector's
         // storage around every row.
+        remembered.ensureUnique()
         let keys = UnsafeMutableBufferPointer<RowKeys>.allocate(capacity: _Prefetch.chunkRows)
         defer { keys.deallocate() }
         var chunk = 0
@@ -157,15 +158,16 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         }
     }
 
-    /// Keeps `counterparty` as the latest real counterparty under its ends and returns its cache index.
+    /// Keeps `counterparty` as the latest real counterparty under its ends and returns its cache index
+    /// (after `remembered.ensureUnique()`).
     @inline(__always)
     private mutating func remember(_ counterparty: Counterparty, under fingerprint: UInt64, time: Int64) -> Int {
         if let (index, _) = remembered.find(fingerprint) {
-            remembered.replace(index, with: counterparty)
-            remembered.touch(index, time: time)
+            remembered.replace(index, with: counterparty, assumingUnique: true)
+            remembered.touch(index, time: time, assumingUnique: true)
             return index
         }
-        return remembered.insert(fingerprint, time: time, payload: counterparty)
+        return remembered.insert(fingerprint, time: time, payload: counterparty, assumingUnique: true)
     }
 
     /// The first `digits` hex digits of the address.

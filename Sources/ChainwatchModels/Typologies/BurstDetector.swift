@@ -70,6 +70,8 @@ public struct BurstDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
+        senders.ensureUnique()
+        lists.ensureUnique()
         var chunk = 0
         for row in 0 ..< min(_Prefetch.chunkRows, batch.count) { senders.prefetchBucket(hash: batch.from[row].slotHash) }
         while chunk < batch.count {
@@ -82,8 +84,8 @@ public struct BurstDetector: Detector, Sendable {
             for row in rows {
                 let from = batch.from[row], block = batch.blockNumber[row]
                 if sweeps.isDue(at: block) { sweep(now: block) }
-                let slot = senders.findOrInsert(from, value: Sender(lastBlock: block)).slot
-                if let baseline = Self.count(block: block, in: &senders[slot], lists: &lists, configuration) {
+                let slot = senders.findOrInsert(from, hash: from.slotHash, value: Sender(lastBlock: block), assumingUnique: true).slot
+                if let baseline = Self.count(block: block, in: &senders[assumingUnique: slot], lists: &lists, configuration) {
                     alerts.append(alert(batch: batch, row: row, state: senders[slot], baseline: baseline))
                 }
                 if senders.count > configuration.maxTracked { enforceCap(now: block) }
@@ -92,7 +94,7 @@ public struct BurstDetector: Detector, Sendable {
     }
 
     /// Counts one transaction of a sender at `block` (in place, one hash lookup); returns the baseline when
-    /// it alerts.
+    /// it alerts. Writes `lists` on the promise of `lists.ensureUnique()` at the batch's start.
     @inline(__always)
     private static func count(
         block: Int64, in state: inout Sender, lists: inout _ListArena<BlockCount>, _ configuration: Configuration
@@ -110,11 +112,11 @@ public struct BurstDetector: Detector, Sendable {
         // The last entry is the block of the sender's previous transaction.
         if !state.blocks.isEmpty, state.lastBlock == block {
             state.lastCount += 1
-            lists.set(Int(state.blocks.count) - 1, of: state.blocks, to: BlockCount(block: block, count: state.lastCount))
+            lists.set(Int(state.blocks.count) - 1, of: state.blocks, to: BlockCount(block: block, count: state.lastCount), assumingUnique: true)
         } else {
             if state.blocks.isEmpty { state.firstBlock = block }
             state.lastCount = 1
-            lists.append(BlockCount(block: block, count: 1), to: &state.blocks)
+            lists.append(BlockCount(block: block, count: 1), to: &state.blocks, assumingUnique: true)
         }
         state.windowCount += 1
         let elapsed = Double(max(0, block - state.lastBlock))

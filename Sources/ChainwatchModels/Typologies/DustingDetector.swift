@@ -43,6 +43,7 @@ public struct DustingDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
+        counter.ensureUnique()
         for row in 0 ..< batch.count {
             let amount = batch.amount[row]
             guard amount > 0, amount < configuration.maxDustAmount else { continue }

@@ -54,6 +54,7 @@ public struct StructuringDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
+        counter.ensureUnique()
         for row in 0 ..< batch.count {
             guard threshold(justAbove: batch.amount[row]) != nil, !batch.flags[row].contains(.contractCreation)
             else { continue }

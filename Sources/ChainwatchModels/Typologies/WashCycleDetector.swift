@@ -84,6 +84,8 @@ public struct WashCycleDetector: Detector, Sendable {
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
         let batch = input.batch
+        receivers.ensureUnique()
+        lists.ensureUnique()
         var chunk = 0
         while chunk < batch.count {
             let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
@@ -126,8 +128,8 @@ public struct WashCycleDetector: Detector, Sendable {
             block: batch.blockNumber[row], from: from, used: used
         )
         if hash == nil, configuration.maxIncomingPerAccount > 0 { irregular[sequence] = _TxRef(batch: batch, row: row) }
-        let slot = receivers.findOrInsert(to, value: Receiver()).slot
-        Self.append(entry, to: &receivers[slot], lists: &lists, irregular: &irregular, keeping: configuration.maxIncomingPerAccount)
+        let slot = receivers.findOrInsert(to, hash: to.slotHash, value: Receiver(), assumingUnique: true).slot
+        Self.append(entry, to: &receivers[assumingUnique: slot], lists: &lists, irregular: &irregular, keeping: configuration.maxIncomingPerAccount)
         if receivers.count > configuration.maxTracked { enforceCap(now: time) }
     }
 
@@ -159,13 +161,14 @@ public struct WashCycleDetector: Detector, Sendable {
         return nil
     }
 
-    /// Appends in place, keeping the latest `limit` entries (none when `limit` is 0).
+    /// Appends in place, keeping the latest `limit` entries (none when `limit` is 0); after
+    /// `lists.ensureUnique()`.
     private static func append(
         _ entry: Incoming, to state: inout Receiver, lists: inout _ListArena<Incoming>, irregular: inout [Int64: _TxRef],
         keeping limit: Int
     ) {
         if limit > 0, irregular.isEmpty {
-            lists.append(entry, to: &state.incoming, keeping: limit)
+            lists.append(entry, to: &state.incoming, keeping: limit, assumingUnique: true)
         } else if limit > 0 {
             lists.append(entry, to: &state.incoming, keeping: limit) { irregular[$0.sequence] = nil }
         } else {

@@ -93,6 +93,13 @@ struct _FanCounter: Sendable {
         )
     }
 
+    /// Makes the hubs' and windows' storage unique: call at the start of each batch, before counting (which
+    /// writes on that promise, without a uniqueness check per write; see ``_SlotTable/ensureUnique()``).
+    mutating func ensureUnique() {
+        hubs.ensureUnique()
+        windows.ensureUnique()
+    }
+
     /// Makes the entries counted so far visible to other threads: call at the end of each batch.
     @inline(__always)
     func fenceStores() { windows.fenceStores() }
@@ -116,7 +123,7 @@ struct _FanCounter: Sendable {
     }
 
     /// Sweeps if due, counts row `row` (`hub` paid / was paid by `counterparty`) and returns the hub's slot
-    /// when this row must alert (read the window with ``evidence(hub:)``).
+    /// when this row must alert (read the window with ``evidence(hub:)``). After ``ensureUnique()``.
     @inline(__always)
     mutating func observe(hub: AccountKey, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
         sweepIfDue(at: batch.blockTime[row])
@@ -124,12 +131,12 @@ struct _FanCounter: Sendable {
     }
 
     /// Counts row `row` for `hub` (whose `slotHash` is `hash`) without a sweep check, and returns the hub's
-    /// slot when this row must alert.
+    /// slot when this row must alert. After ``ensureUnique()``.
     @inline(__always)
     mutating func count(hub: AccountKey, hash: UInt64, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
-        let slot = hubs.findOrInsert(hub, hash: hash, value: Hub(lastActive: batch.blockTime[row])).slot
+        let slot = hubs.findOrInsert(hub, hash: hash, value: Hub(lastActive: batch.blockTime[row]), assumingUnique: true).slot
         let alerting = Self.record(
-            in: &hubs[slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
+            in: &hubs[assumingUnique: slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
             settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct)
         )
         if hubs.count > maxHubs { enforceCap() }
@@ -168,7 +175,7 @@ struct _FanCounter: Sendable {
             irregular: hash == nil ? irregular.store(batch: batch, row: row) : Entry.regular
         )
         if state.window.isEmpty { state.firstTime = time }
-        windows.append(entry, stamp: time, to: &state.window)
+        windows.append(entry, stamp: time, to: &state.window, assumingUnique: true)
         if Int(state.window.count) > settings.maxEntries {
             dropFirst(Int(state.window.count) - settings.maxEntries, of: &state, windows: &windows, irregular: &irregular)
         }

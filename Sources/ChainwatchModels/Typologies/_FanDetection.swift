@@ -86,6 +86,9 @@ struct _FanDetection: Sendable {
         // lines requested) one chunk before it runs; just before it runs, its entry lines are requested.
         // Heap scratch rather than `withUnsafeTemporaryAllocation`: inside that closure every call on a
         // counter copied it (retaining each of its arrays), twice per row.
+        if runsOutgoing { outgoing.counter.ensureUnique() }
+        if runsIncoming { incoming.counter.ensureUnique() }
+        if noveltySeconds > 0 { pairs.ensureUnique() }
         let buffer = UnsafeMutableBufferPointer<Pending>.allocate(capacity: 2 * _Prefetch.chunkRows)
         defer { buffer.deallocate() }
         var current = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< _Prefetch.chunkRows])
@@ -113,7 +116,7 @@ struct _FanDetection: Sendable {
         let row = pending.row, time = batch.blockTime[row]
         if runsOutgoing { outgoing.counter.sweepIfDue(at: time) }
         if runsIncoming { incoming.counter.sweepIfDue(at: time) }
-        if noveltySeconds > 0, let previous = pairs.exchange(pending.pair, time: time), time - previous <= noveltySeconds {
+        if noveltySeconds > 0, let previous = pairs.exchange(pending.pair, time: time, assumingUnique: true), time - previous <= noveltySeconds {
             return
         }
         let from = batch.from[row], to = batch.to[row]

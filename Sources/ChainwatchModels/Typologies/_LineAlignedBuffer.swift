@@ -45,6 +45,13 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
         return true
     }
 
+    /// For a write on the promise of an earlier ``makeUnique(_:)`` in the same batch (see the detectors'
+    /// `assumingUnique` writes): checks the promise in debug builds, costs nothing in release ones.
+    @inline(__always)
+    static func assertUnique(_ buffer: inout _LineAlignedBuffer) {
+        assert(isKnownUniquelyReferenced(&buffer), "a buffer assumed unique is shared")
+    }
+
     /// A buffer of `capacity` (≥ ``count``) holding copies of these elements.
     func copy(capacity: Int) -> _LineAlignedBuffer {
         precondition(capacity >= count)

@@ -66,6 +66,15 @@ struct _ListArena<Element: Sendable>: Sendable {
         if _LineAlignedBuffer.makeUnique(&storage), stamped { stamps = stamps.copy(capacity: stamps.capacity) }
     }
 
+    /// Makes the storage unique ahead of a batch of appends that assume it (`assumingUnique: true`; see
+    /// ``_SlotTable/ensureUnique()``).
+    mutating func ensureUnique() { makeStorageUnique() }
+
+    @inline(__always)
+    private mutating func makeStorageUnique(assumingUnique: Bool) {
+        if assumingUnique { _LineAlignedBuffer.assertUnique(&storage) } else { makeStorageUnique() }
+    }
+
     /// Moves the elements and stamps into new buffers of `capacity`.
     private mutating func replaceStorage(capacity: Int) {
         storage = storage.copy(capacity: capacity)
@@ -121,26 +130,32 @@ struct _ListArena<Element: Sendable>: Sendable {
 
     /// Replaces element `index` of `list`.
     @inline(__always)
-    mutating func set(_ index: Int, of list: List, to element: Element) {
+    mutating func set(_ index: Int, of list: List, to element: Element, assumingUnique: Bool = false) {
         precondition(index >= 0 && index < Int(list.count), "list index out of range")
-        makeStorageUnique()
+        makeStorageUnique(assumingUnique: assumingUnique)
         storage.base[position(UInt32(index), in: list)] = element
     }
 
     /// Appends `element` to `list` (in an arena that is not stamped).
     @inline(__always)
-    mutating func append(_ element: Element, to list: inout List) {
+    mutating func append(_ element: Element, to list: inout List, assumingUnique: Bool = false) {
         precondition(!stamped, "a stamped arena appends with a stamp")
-        let position = position(makeRoom(in: &list), in: list)
+        // Room first, in a statement of its own: as an argument of `position(_:in:)` the call ran while a
+        // copy of the arena (taken for that method) was alive, so the storage was shared during it.
+        let index = makeRoom(in: &list, assumingUnique: assumingUnique)
+        let position = position(index, in: list)
         write(element, at: position)
         list.setCount(list.count + 1)
     }
 
     /// Appends `element` with its `stamp` to `list` (in a stamped arena).
     @inline(__always)
-    mutating func append(_ element: Element, stamp: Int64, to list: inout List) {
+    mutating func append(_ element: Element, stamp: Int64, to list: inout List, assumingUnique: Bool = false) {
         precondition(stamped, "only a stamped arena keeps stamps")
-        let position = position(makeRoom(in: &list), in: list)
+        // Room first, in a statement of its own: as an argument of `position(_:in:)` the call ran while a
+        // copy of the arena (taken for that method) was alive, so the storage was shared during it.
+        let index = makeRoom(in: &list, assumingUnique: assumingUnique)
+        let position = position(index, in: list)
         write(element, at: position)
         stamps.base[position] = stamp
         list.setCount(list.count + 1)
@@ -148,11 +163,12 @@ struct _ListArena<Element: Sendable>: Sendable {
 
     /// Makes the storage writable and `list` able to take one more element; returns that element's index.
     @inline(__always)
-    private mutating func makeRoom(in list: inout List) -> UInt32 {
+    private mutating func makeRoom(in list: inout List, assumingUnique: Bool) -> UInt32 {
         if list.sizeClass == List.noBlock || list.count > list.mask {
-            move(&list, toClass: list.sizeClass == List.noBlock ? firstSizeClass : list.sizeClass + 1)
+            let sizeClass = list.sizeClass == List.noBlock ? firstSizeClass : list.sizeClass + 1
+            move(&list, toClass: sizeClass, assumingUnique: assumingUnique)
         } else {
-            makeStorageUnique()
+            makeStorageUnique(assumingUnique: assumingUnique)
         }
         return list.count
     }
@@ -191,8 +207,8 @@ struct _ListArena<Element: Sendable>: Sendable {
         list = List()
     }
 
-    private mutating func move(_ list: inout List, toClass sizeClass: UInt8) {
-        makeStorageUnique()
+    private mutating func move(_ list: inout List, toClass sizeClass: UInt8, assumingUnique: Bool) {
+        makeStorageUnique(assumingUnique: assumingUnique)
         let capacity = 1 << Int(sizeClass)
         while freeBlocks.count <= Int(sizeClass) { freeBlocks.append([]) }
         let offset: UInt32
@@ -229,9 +245,9 @@ extension _ListArena {
 
     /// ``append(_:to:keeping:dropping:)`` without reading the elements it drops.
     @inline(__always)
-    mutating func append(_ element: Element, to list: inout List, keeping limit: Int) {
+    mutating func append(_ element: Element, to list: inout List, keeping limit: Int, assumingUnique: Bool = false) {
         precondition(limit > 0, "a list keeps at least one element")
         if Int(list.count) >= limit { removeFirst(Int(list.count) + 1 - limit, from: &list) }
-        append(element, to: &list)
+        append(element, to: &list, assumingUnique: assumingUnique)
     }
 }

@@ -84,8 +84,8 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
 
     /// Records that the key at `index` was seen at `time`.
     @inline(__always)
-    mutating func touch(_ index: Int, time: Int64) {
-        makeWordsUnique()
+    mutating func touch(_ index: Int, time: Int64, assumingUnique: Bool = false) {
+        makeWordsUnique(assumingUnique: assumingUnique)
         words.base[2 * index + 1] = UInt64(bitPattern: time)
     }
 
@@ -93,8 +93,8 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     /// seen way (forgetting the key there) and returns its index.
     @inline(__always)
     @discardableResult
-    mutating func insert(_ fingerprint: UInt64, time: Int64, payload: Payload) -> Int {
-        makeWordsUnique()
+    mutating func insert(_ fingerprint: UInt64, time: Int64, payload: Payload, assumingUnique: Bool = false) -> Int {
+        makeWordsUnique(assumingUnique: assumingUnique)
         let set = set(of: fingerprint)
         let line = words.base + set * Self.wordsPerSet
         var victim = 0
@@ -113,23 +113,23 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
         if filled { count += 1 }
         // Keys alone (an empty payload) write nothing, and need no uniqueness check for it.
         guard MemoryLayout<Payload>.size > 0 else { return index }
-        store(payload, at: index)
+        store(payload, at: index, assumingUnique: assumingUnique)
         return index
     }
 
     /// Replaces the payload at `index`.
     @inline(__always)
-    mutating func replace(_ index: Int, with payload: Payload) {
+    mutating func replace(_ index: Int, with payload: Payload, assumingUnique: Bool = false) {
         precondition(index >= 0 && index < payloads.count, "cache index out of range")
-        store(payload, at: index)
+        store(payload, at: index, assumingUnique: assumingUnique)
     }
 
     /// Writes a payload; one of a whole line goes out with non-temporal stores (``cw_stream_line``): it is
     /// read only on a hit, and a plain store would first read the cold line. Call ``fenceStores()`` before
     /// another thread may read the cache.
     @inline(__always)
-    private mutating func store(_ payload: Payload, at index: Int) {
-        makePayloadsUnique()
+    private mutating func store(_ payload: Payload, at index: Int, assumingUnique: Bool) {
+        if assumingUnique { _LineAlignedBuffer.assertUnique(&payloads) } else { makePayloadsUnique() }
         guard MemoryLayout<Payload>.stride == 64 else {
             payloads.base[index] = payload
             return
@@ -147,6 +147,18 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     private mutating func makeWordsUnique() { _LineAlignedBuffer.makeUnique(&words) }
 
     @inline(__always)
+    private mutating func makeWordsUnique(assumingUnique: Bool) {
+        if assumingUnique { _LineAlignedBuffer.assertUnique(&words) } else { makeWordsUnique() }
+    }
+
+    /// Makes the storage unique ahead of a batch of writes that assume it (`assumingUnique: true`; see
+    /// ``_SlotTable/ensureUnique()``).
+    mutating func ensureUnique() {
+        makeWordsUnique()
+        makePayloadsUnique()
+    }
+
+    @inline(__always)
     private mutating func makePayloadsUnique() { _LineAlignedBuffer.makeUnique(&payloads) }
 }
 
@@ -157,12 +169,12 @@ extension _RecencyCache where Payload == Void {
     /// Records that the key with `fingerprint` was seen at `time` and returns when it was seen before, if
     /// the cache still holds it.
     @inline(__always)
-    mutating func exchange(_ fingerprint: UInt64, time: Int64) -> Int64? {
+    mutating func exchange(_ fingerprint: UInt64, time: Int64, assumingUnique: Bool = false) -> Int64? {
         if let (index, previous) = find(fingerprint) {
-            touch(index, time: time)
+            touch(index, time: time, assumingUnique: assumingUnique)
             return previous
         }
-        insert(fingerprint, time: time, payload: ())
+        insert(fingerprint, time: time, payload: (), assumingUnique: assumingUnique)
         return nil
     }
 }

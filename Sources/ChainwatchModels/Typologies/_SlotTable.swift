@@ -52,6 +52,16 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         if _LineAlignedBuffer.makeUnique(&entries) { buckets = buckets.copy(capacity: buckets.capacity) }
     }
 
+    /// Makes the storage unique ahead of a batch of writes that assume it (`assumingUnique: true`): each
+    /// check is a runtime call the optimiser cannot see through, and a row made several. A caller that
+    /// assumes uniqueness calls this first and makes no copy of the table until its writes are done.
+    mutating func ensureUnique() { makeUnique() }
+
+    @inline(__always)
+    private mutating func makeUnique(assumingUnique: Bool) {
+        if assumingUnique { _LineAlignedBuffer.assertUnique(&entries) } else { makeUnique() }
+    }
+
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xffff_ffff) | 1 }
 
@@ -73,6 +83,17 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         _modify {
             precondition(slot >= 0 && slot < entries.count, "slot out of range")
             makeUnique()
+            yield &entries.base[slot].value
+        }
+    }
+
+    /// The state of live slot `slot`, for writes after ``ensureUnique()``.
+    @inline(__always)
+    subscript(assumingUnique slot: Int) -> Value {
+        get { self[slot] }
+        _modify {
+            precondition(slot >= 0 && slot < entries.count, "slot out of range")
+            makeUnique(assumingUnique: true)
             yield &entries.base[slot].value
         }
     }
@@ -150,13 +171,15 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
 
     /// ``findOrInsert(_:value:)`` with the key's `slotHash` already at hand (`hash`).
     @inline(__always)
-    mutating func findOrInsert(_ key: Key, hash: UInt64, value: @autoclosure () -> Value) -> (slot: Int, isNew: Bool) {
+    mutating func findOrInsert(
+        _ key: Key, hash: UInt64, value: @autoclosure () -> Value, assumingUnique: Bool = false
+    ) -> (slot: Int, isNew: Bool) {
         let found = probe(key, hash: hash)
         if found.slot >= 0 { return (found.slot, false) }
         let index = found.bucket
         let tag = Self.tag(hash)
         let slot: Int
-        makeUnique()
+        makeUnique(assumingUnique: assumingUnique)
         if !freeSlots.isEmpty {
             // `removeLast` inlines; the generic `popLast` stays a call on this hot path.
             slot = Int(freeSlots.removeLast())

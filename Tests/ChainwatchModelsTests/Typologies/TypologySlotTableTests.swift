@@ -29,6 +29,34 @@ struct TypologySlotTableTests {
         #expect(copy.find(Self.key(0)).map { copy[$0] } == 0)
     }
 
+    /// Writes that assume unique storage come after `ensureUnique()`, which detaches a table, arena or cache
+    /// from its copies: the copies keep what they held.
+    @Test func ensureUniqueDetachesCopiesBeforeUncheckedWrites() {
+        var table = _SlotTable<AccountKey, Int>()
+        let slot = table.findOrInsert(Self.key(1), value: 1).slot
+        var arena = _ListArena<Int>(filler: 0)
+        var list = _ListArena<Int>.List()
+        arena.append(5, to: &list)
+        var cache = _RecencyCache<Int>(capacity: 8, filler: 0)
+        let index = cache.insert(9, time: 1, payload: 1)
+        let (tableCopy, arenaCopy, cacheCopy, listCopy) = (table, arena, cache, list)
+        table.ensureUnique()
+        arena.ensureUnique()
+        cache.ensureUnique()
+        table[assumingUnique: slot] = 2
+        _ = table.findOrInsert(Self.key(2), hash: Self.key(2).slotHash, value: 3, assumingUnique: true)
+        arena.set(0, of: list, to: 6, assumingUnique: true)
+        arena.append(7, to: &list, assumingUnique: true)
+        cache.replace(index, with: 2, assumingUnique: true)
+        cache.touch(index, time: 5, assumingUnique: true)
+        #expect(table[slot] == 2 && table.count == 2)
+        #expect(tableCopy[slot] == 1 && tableCopy.count == 1 && tableCopy.find(Self.key(2)) == nil)
+        #expect(arena.element(0, of: list) == 6 && arena.element(1, of: list) == 7)
+        #expect(arenaCopy.element(0, of: listCopy) == 5 && listCopy.count == 1)
+        #expect(cache[index] == 2 && cache.find(9)?.time == 5)
+        #expect(cacheCopy[index] == 1 && cacheCopy.find(9)?.time == 1)
+    }
+
     /// Inserts, single removals and mass removals (which re-place the remaining buckets in place) in random
     /// order agree with a dictionary: every kept key is found with its value, no removed key is found.
     @Test func randomOperationsMatchADictionary() {
