@@ -4,17 +4,28 @@ import ChainwatchCore
 ///
 /// `features` row `i` describes `batch` row `i` as seen *before* that transaction updated any state.
 public struct DetectionInput: Sendable {
-    public var batch: TxBatch
+    public var batch: TxBatch {
+        didSet { (fromHashes, toHashes) = Self.accountHashes(batch) }
+    }
     public var features: FeatureMatrix
     /// Dense account ids of sender and receiver per row (`UInt32.max` = no receiver), from the feature engine.
     public var fromIDs: [UInt32]
     public var toIDs: [UInt32]
+    /// `AccountKey.mixedHash` of sender and receiver per row: computed once per batch for the detectors that
+    /// look accounts up in hash tables, where each had hashed the same keys again (about twenty a row).
+    public private(set) var fromHashes: [UInt64]
+    public private(set) var toHashes: [UInt64]
 
     public init(batch: TxBatch, features: FeatureMatrix, fromIDs: [UInt32] = [], toIDs: [UInt32] = []) {
         self.batch = batch
         self.features = features
         self.fromIDs = fromIDs
         self.toIDs = toIDs
+        (fromHashes, toHashes) = Self.accountHashes(batch)
+    }
+
+    private static func accountHashes(_ batch: TxBatch) -> ([UInt64], [UInt64]) {
+        (batch.from.map(\.mixedHash), batch.to.map(\.mixedHash))
     }
 }
 

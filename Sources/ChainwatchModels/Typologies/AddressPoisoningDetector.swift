@@ -106,7 +106,10 @@ public struct AddressPoisoningDetector: Detector, Sendable {
             for row in rows {
                 let from = batch.from[row], to = batch.to[row]
                 let isReal = batch.amount[row] >= configuration.maxPoisonAmount
-                let rowKeys = RowKeys(receiverSide: fingerprint(of: to, under: from), senderSide: isReal ? fingerprint(of: from, under: to) : 0)
+                let rowKeys = RowKeys(
+                    receiverSide: fingerprint(of: input.toHashes[row], under: from),
+                    senderSide: isReal ? fingerprint(of: input.fromHashes[row], under: to) : 0
+                )
                 keys[row - rows.lowerBound] = rowKeys
                 remembered.prefetch(rowKeys.receiverSide)
                 if isReal { remembered.prefetch(rowKeys.senderSide) }
@@ -116,11 +119,12 @@ public struct AddressPoisoningDetector: Detector, Sendable {
         remembered.fenceStores()
     }
 
-    /// The fingerprint of what `account` remembers under the ends of `counterparty`.
+    /// The fingerprint of what the account whose `mixedHash` is `account` remembers under the ends of
+    /// `counterparty`.
     @inline(__always)
-    private func fingerprint(of account: AccountKey, under counterparty: AccountKey) -> UInt64 {
+    private func fingerprint(of account: UInt64, under counterparty: AccountKey) -> UInt64 {
         let ends = Self.prefix(counterparty, digits) &* 0xc2b2_ae3d_27d4_eb4f ^ Self.suffix(counterparty, digits)
-        return _RecencyCache<Counterparty>.fingerprint(account.mixedHash, ends)
+        return _RecencyCache<Counterparty>.fingerprint(account, ends)
     }
 
     @inline(__always)

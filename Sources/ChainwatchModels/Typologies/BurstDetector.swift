@@ -69,22 +69,22 @@ public struct BurstDetector: Detector, Sendable {
     public var trackedEntries: Int { senders.count }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
-        let batch = input.batch
+        let batch = input.batch, hashes = input.fromHashes
         senders.ensureUnique()
         lists.ensureUnique()
         var chunk = 0
-        for row in 0 ..< min(_Prefetch.chunkRows, batch.count) { senders.prefetchBucket(hash: batch.from[row].slotHash) }
+        for row in 0 ..< min(_Prefetch.chunkRows, batch.count) { senders.prefetchBucket(hash: hashes[row]) }
         while chunk < batch.count {
             let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
             chunk = rows.upperBound
             for row in chunk ..< min(chunk + _Prefetch.chunkRows, batch.count) {
-                senders.prefetchBucket(hash: batch.from[row].slotHash)
+                senders.prefetchBucket(hash: hashes[row])
             }
-            for row in rows { senders.prefetchEntry(hash: batch.from[row].slotHash) }
+            for row in rows { senders.prefetchEntry(hash: hashes[row]) }
             for row in rows {
                 let from = batch.from[row], block = batch.blockNumber[row]
                 if sweeps.isDue(at: block) { sweep(now: block) }
-                let slot = senders.findOrInsert(from, hash: from.slotHash, value: Sender(lastBlock: block), assumingUnique: true).slot
+                let slot = senders.findOrInsert(from, hash: hashes[row], value: Sender(lastBlock: block), assumingUnique: true).slot
                 if let baseline = Self.count(block: block, in: &senders[assumingUnique: slot], lists: &lists, configuration) {
                     alerts.append(alert(batch: batch, row: row, state: senders[slot], baseline: baseline))
                 }

@@ -29,6 +29,6 @@ public struct FanOutDetector: Detector, Sendable {
     public var trackedEntries: Int { detection.trackedEntries }
 
     public mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
-        detection.process(input.batch, alerts: &alerts)
+        detection.process(input, alerts: &alerts)
     }
 }

@@ -56,14 +56,14 @@ public struct PassThroughDetector: Detector, Sendable {
             guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
             let block = batch.blockNumber[row]
             if sweeps.isDue(at: block) { sweep(now: block) }
-            if let slot = pending.find(from), let match = bestMatch(in: pending[slot], amount: amount, block: block) {
+            if let slot = pending.find(from, hash: input.fromHashes[row]), let match = bestMatch(in: pending[slot], amount: amount, block: block) {
                 let received = lists.element(match, of: pending[slot])
                 lists.remove(at: match, from: &pending[slot])
                 if pending[slot].isEmpty { remove([slot]) }
                 alerts.append(alert(batch: batch, row: row, received: received))
             }
             guard amount >= configuration.minAmount else { continue }
-            let slot = pending.findOrInsert(to, value: _ListArena<_TxRef>.List()).slot
+            let slot = pending.findOrInsert(to, hash: input.toHashes[row], value: _ListArena<_TxRef>.List()).slot
             append(_TxRef(batch: batch, row: row), to: slot)
             if pending.count > configuration.maxTracked { enforceCap(now: block) }
         }

@@ -61,7 +61,7 @@ public struct PeelChainDetector: Detector, Sendable {
             let time = batch.blockTime[row], amount = batch.amount[row]
             if sweeps.isDue(at: time) { sweep(now: time) }
             var next = Chain(hops: 1, last: _TxRef(batch: batch, row: row))
-            if let slot = chains.find(from), extends(chains[slot].last.time, chains[slot].last.amount, amount: amount, time: time) {
+            if let slot = chains.find(from, hash: input.fromHashes[row]), extends(chains[slot].last.time, chains[slot].last.amount, amount: amount, time: time) {
                 let chain = chains[slot]
                 chains.remove(slot: slot)
                 next.hops = chain.hops + 1
@@ -70,7 +70,7 @@ public struct PeelChainDetector: Detector, Sendable {
                 if next.earlier.count >= _Evidence.listCap { next.earlier.removeFirst() }
                 if next.hops >= configuration.minHops { alerts.append(alert(batch: batch, row: row, chain: next)) }
             }
-            let (slot, isNew) = chains.findOrInsert(to, value: next)
+            let (slot, isNew) = chains.findOrInsert(to, hash: input.toHashes[row], value: next)
             if !isNew {
                 // A longer live chain already ending at `to` is kept.
                 if chains[slot].hops > next.hops, time - chains[slot].last.time <= configuration.maxGapSeconds { continue }

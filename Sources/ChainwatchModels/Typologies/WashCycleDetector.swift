@@ -91,9 +91,9 @@ public struct WashCycleDetector: Detector, Sendable {
             let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
             chunk = rows.upperBound
             for row in rows where counts(batch, row) {
-                prefetchSink &+= receivers.prefetch(batch.from[row]) &+ receivers.prefetch(batch.to[row])
+                prefetchSink &+= receivers.prefetch(hash: input.fromHashes[row]) &+ receivers.prefetch(hash: input.toHashes[row])
             }
-            for row in rows where counts(batch, row) { process(row: row, of: batch, alerts: &alerts) }
+            for row in rows where counts(batch, row) { process(row: row, of: input, alerts: &alerts) }
         }
     }
 
@@ -105,12 +105,13 @@ public struct WashCycleDetector: Detector, Sendable {
     }
 
     @inline(__always)
-    private mutating func process(row: Int, of batch: TxBatch, alerts: inout [Alert]) {
+    private mutating func process(row: Int, of input: DetectionInput, alerts: inout [Alert]) {
+        let batch = input.batch
         let from = batch.from[row], to = batch.to[row], time = batch.blockTime[row], amount = batch.amount[row]
         sequence += 1
         if sweeps.isDue(at: time) { sweep(now: time) }
         var used = false
-        if let closing = receivers.find(from), let cycle = findCycle(closing: closing, origin: to, amount: amount, time: time) {
+        if let closing = receivers.find(from, hash: input.fromHashes[row]), let cycle = findCycle(closing: closing, origin: to, amount: amount, time: time) {
             used = true
             var hops: [_TxRef] = []
             for hop in cycle {
@@ -128,7 +129,7 @@ public struct WashCycleDetector: Detector, Sendable {
             block: batch.blockNumber[row], from: from, used: used
         )
         if hash == nil, configuration.maxIncomingPerAccount > 0 { irregular[sequence] = _TxRef(batch: batch, row: row) }
-        let slot = receivers.findOrInsert(to, hash: to.slotHash, value: Receiver(), assumingUnique: true).slot
+        let slot = receivers.findOrInsert(to, hash: input.toHashes[row], value: Receiver(), assumingUnique: true).slot
         Self.append(entry, to: &receivers[assumingUnique: slot], lists: &lists, irregular: &irregular, keeping: configuration.maxIncomingPerAccount)
         if receivers.count > configuration.maxTracked { enforceCap(now: time) }
     }

@@ -81,7 +81,8 @@ struct _FanDetection: Sendable {
     /// does not run) and the pair's fingerprint (0 without a novelty window).
     private typealias Pending = (row: Int, sender: UInt64, receiver: UInt64, pair: UInt64)
 
-    mutating func process(_ batch: TxBatch, alerts: inout [Alert]) {
+    mutating func process(_ input: DetectionInput, alerts: inout [Alert]) {
+        let batch = input.batch
         // Rows go in chunks. A chunk's counted rows and their table hashes are gathered (and their bucket
         // lines requested) one chunk before it runs; just before it runs, its entry lines are requested.
         // Heap scratch rather than `withUnsafeTemporaryAllocation`: inside that closure every call on a
@@ -93,12 +94,12 @@ struct _FanDetection: Sendable {
         defer { buffer.deallocate() }
         var current = UnsafeMutableBufferPointer(rebasing: buffer[0 ..< _Prefetch.chunkRows])
         var next = UnsafeMutableBufferPointer(rebasing: buffer[_Prefetch.chunkRows...])
-        var currentCount = gather(0 ..< min(_Prefetch.chunkRows, batch.count), of: batch, into: current)
+        var currentCount = gather(0 ..< min(_Prefetch.chunkRows, batch.count), of: input, into: current)
         var chunk = min(_Prefetch.chunkRows, batch.count)
         while currentCount > 0 || chunk < batch.count {
             let upcoming = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
             chunk = upcoming.upperBound
-            let nextCount = gather(upcoming, of: batch, into: next)
+            let nextCount = gather(upcoming, of: input, into: next)
             for pending in current[0 ..< currentCount] {
                 if runsOutgoing { outgoing.counter.prefetchEntry(hash: pending.sender) }
                 if runsIncoming { incoming.counter.prefetchEntry(hash: pending.receiver) }
@@ -131,13 +132,13 @@ struct _FanDetection: Sendable {
     /// Writes the counted rows of `rows` with their table hashes into `pending`, requests their bucket and
     /// pair-set lines, and returns how many there are.
     @inline(__always)
-    private func gather(_ rows: Range<Int>, of batch: TxBatch, into pending: UnsafeMutableBufferPointer<Pending>) -> Int {
+    private func gather(_ rows: Range<Int>, of input: DetectionInput, into pending: UnsafeMutableBufferPointer<Pending>) -> Int {
         var counted = 0
-        for row in rows where counts(batch, row) {
-            let from = batch.from[row], to = batch.to[row]
-            let sender = runsOutgoing ? from.slotHash : 0
-            let receiver = runsIncoming ? to.slotHash : 0
-            let pair = noveltySeconds > 0 ? from.pairFingerprint(to: to) : 0
+        for row in rows where counts(input.batch, row) {
+            let fromHash = input.fromHashes[row], toHash = input.toHashes[row]
+            let sender = runsOutgoing ? fromHash : 0
+            let receiver = runsIncoming ? toHash : 0
+            let pair = noveltySeconds > 0 ? _RecencyCache<Void>.fingerprint(fromHash, toHash) : 0
             if runsOutgoing { outgoing.counter.prefetchBucket(hash: sender) }
             if runsIncoming { incoming.counter.prefetchBucket(hash: receiver) }
             if noveltySeconds > 0 { pairs.prefetch(pair) }

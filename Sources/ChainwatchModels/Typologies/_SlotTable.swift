@@ -127,8 +127,11 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// Loads the bucket and entry a lookup of `key` would read first, so a later lookup finds them in cache
     /// (called a few rows ahead; changes nothing). Returns a value to fold into a sink.
     @inline(__always)
-    func prefetch(_ key: Key) -> UInt64 {
-        let hash = key.slotHash
+    func prefetch(_ key: Key) -> UInt64 { prefetch(hash: key.slotHash) }
+
+    /// ``prefetch(_:)`` of the key whose `slotHash` is `hash`.
+    @inline(__always)
+    func prefetch(hash: UInt64) -> UInt64 {
         let bucket = buckets.base[home(hash)]
         guard bucket >> 32 == Self.tag(hash) else { return bucket }
         return UnsafeRawPointer(entries.base + (Int(truncatingIfNeeded: bucket & 0xffff_ffff) - 1)).load(as: UInt8.self) == 0 ? 1 : 0
@@ -136,8 +139,12 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
 
     /// The slot of `key`, if present.
     @inline(__always)
-    func find(_ key: Key) -> Int? {
-        let found = probe(key, hash: key.slotHash)
+    func find(_ key: Key) -> Int? { find(key, hash: key.slotHash) }
+
+    /// ``find(_:)`` with the key's `slotHash` already at hand (`hash`).
+    @inline(__always)
+    func find(_ key: Key, hash: UInt64) -> Int? {
+        let found = probe(key, hash: hash)
         return found.slot < 0 ? nil : found.slot
     }
 
@@ -148,6 +155,7 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// is always an entry index (the invariant every insertion and removal keeps).
     @inline(__always)
     private func probe(_ key: Key, hash: UInt64) -> (bucket: Int, slot: Int) {
+        assert(hash == key.slotHash, "a hash passed with a key is the key's slotHash")
         let tag = Self.tag(hash)
         var index = home(hash)
         let mask = mask
