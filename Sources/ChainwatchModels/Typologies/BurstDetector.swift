@@ -84,8 +84,11 @@ public struct BurstDetector: Detector, Sendable {
             for row in rows {
                 let from = batch.from[row], block = batch.blockNumber[row]
                 if sweeps.isDue(at: block) { sweep(now: block) }
-                let slot = senders.findOrInsert(from, hash: hashes[row], value: Sender(lastBlock: block), assumingUnique: true).slot
-                if let baseline = Self.count(block: block, in: &senders[assumingUnique: slot], lists: &lists, configuration) {
+                let slot = senders.findOrInsert(from, hash: hashes[row], value: Sender(lastBlock: block), assumingUnique: true)
+                    .slot
+                if let baseline = Self.count(
+                    block: block, in: &senders[assumingUnique: slot], lists: &lists, configuration
+                ) {
                     alerts.append(alert(batch: batch, row: row, state: senders[slot], baseline: baseline))
                 }
                 if senders.count > configuration.maxTracked { enforceCap(now: block) }
@@ -112,7 +115,8 @@ public struct BurstDetector: Detector, Sendable {
         // The last entry is the block of the sender's previous transaction.
         if !state.blocks.isEmpty, state.lastBlock == block {
             state.lastCount += 1
-            lists.set(Int(state.blocks.count) - 1, of: state.blocks, to: BlockCount(block: block, count: state.lastCount), assumingUnique: true)
+            let last = BlockCount(block: block, count: state.lastCount)
+            lists.set(Int(state.blocks.count) - 1, of: state.blocks, to: last, assumingUnique: true)
         } else {
             if state.blocks.isEmpty { state.firstBlock = block }
             state.lastCount = 1

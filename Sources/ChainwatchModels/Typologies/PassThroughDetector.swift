@@ -56,7 +56,9 @@ public struct PassThroughDetector: Detector, Sendable {
             guard from != to, !batch.flags[row].contains(.contractCreation) else { continue }
             let block = batch.blockNumber[row]
             if sweeps.isDue(at: block) { sweep(now: block) }
-            if let slot = pending.find(from, hash: input.fromHashes[row]), let match = bestMatch(in: pending[slot], amount: amount, block: block) {
+            if let slot = pending.find(from, hash: input.fromHashes[row]),
+                let match = bestMatch(in: pending[slot], amount: amount, block: block)
+            {
                 let received = lists.element(match, of: pending[slot])
                 lists.remove(at: match, from: &pending[slot])
                 if pending[slot].isEmpty { remove([slot]) }

@@ -61,7 +61,9 @@ public struct PeelChainDetector: Detector, Sendable {
             let time = batch.blockTime[row], amount = batch.amount[row]
             if sweeps.isDue(at: time) { sweep(now: time) }
             var next = Chain(hops: 1, last: _TxRef(batch: batch, row: row))
-            if let slot = chains.find(from, hash: input.fromHashes[row]), extends(chains[slot].last.time, chains[slot].last.amount, amount: amount, time: time) {
+            if let slot = chains.find(from, hash: input.fromHashes[row]),
+                extends(chains[slot].last.time, chains[slot].last.amount, amount: amount, time: time)
+            {
                 let chain = chains[slot]
                 chains.remove(slot: slot)
                 next.hops = chain.hops + 1

@@ -91,7 +91,8 @@ public struct WashCycleDetector: Detector, Sendable {
             let rows = chunk ..< min(chunk + _Prefetch.chunkRows, batch.count)
             chunk = rows.upperBound
             for row in rows where counts(batch, row) {
-                prefetchSink &+= receivers.prefetch(hash: input.fromHashes[row]) &+ receivers.prefetch(hash: input.toHashes[row])
+                prefetchSink &+= receivers.prefetch(hash: input.fromHashes[row])
+                    &+ receivers.prefetch(hash: input.toHashes[row])
             }
             for row in rows where counts(batch, row) { process(row: row, of: input, alerts: &alerts) }
         }
@@ -111,7 +112,9 @@ public struct WashCycleDetector: Detector, Sendable {
         sequence += 1
         if sweeps.isDue(at: time) { sweep(now: time) }
         var used = false
-        if let closing = receivers.find(from, hash: input.fromHashes[row]), let cycle = findCycle(closing: closing, origin: to, amount: amount, time: time) {
+        if let closing = receivers.find(from, hash: input.fromHashes[row]),
+            let cycle = findCycle(closing: closing, origin: to, amount: amount, time: time)
+        {
             used = true
             var hops: [_TxRef] = []
             for hop in cycle {
@@ -130,7 +133,10 @@ public struct WashCycleDetector: Detector, Sendable {
         )
         if hash == nil, configuration.maxIncomingPerAccount > 0 { irregular[sequence] = _TxRef(batch: batch, row: row) }
         let slot = receivers.findOrInsert(to, hash: input.toHashes[row], value: Receiver(), assumingUnique: true).slot
-        Self.append(entry, to: &receivers[assumingUnique: slot], lists: &lists, irregular: &irregular, keeping: configuration.maxIncomingPerAccount)
+        Self.append(
+            entry, to: &receivers[assumingUnique: slot], lists: &lists, irregular: &irregular,
+            keeping: configuration.maxIncomingPerAccount
+        )
         if receivers.count > configuration.maxTracked { enforceCap(now: time) }
     }
 

@@ -134,10 +134,11 @@ struct _FanCounter: Sendable {
     /// slot when this row must alert. After ``ensureUnique()``.
     @inline(__always)
     mutating func count(hub: AccountKey, hash: UInt64, counterparty: AccountKey, batch: TxBatch, row: Int) -> Int? {
-        let slot = hubs.findOrInsert(hub, hash: hash, value: Hub(lastActive: batch.blockTime[row]), assumingUnique: true).slot
+        let slot = hubs.findOrInsert(hub, hash: hash, value: Hub(lastActive: batch.blockTime[row]), assumingUnique: true)
+            .slot
         let alerting = Self.record(
-            in: &hubs[assumingUnique: slot], windows: &windows, irregular: &irregular, counterparty: counterparty, batch: batch, row: row,
-            settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct)
+            in: &hubs[assumingUnique: slot], windows: &windows, irregular: &irregular, counterparty: counterparty,
+            batch: batch, row: row, settings: (minCounterparties, windowSeconds, maxWindowEntries, distinct)
         )
         if hubs.count > maxHubs { enforceCap() }
         return alerting ? slot : nil

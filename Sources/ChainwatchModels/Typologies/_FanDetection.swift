@@ -117,7 +117,9 @@ struct _FanDetection: Sendable {
         let row = pending.row, time = batch.blockTime[row]
         if runsOutgoing { outgoing.counter.sweepIfDue(at: time) }
         if runsIncoming { incoming.counter.sweepIfDue(at: time) }
-        if noveltySeconds > 0, let previous = pairs.exchange(pending.pair, time: time, assumingUnique: true), time - previous <= noveltySeconds {
+        if noveltySeconds > 0, let previous = pairs.exchange(pending.pair, time: time, assumingUnique: true),
+            time - previous <= noveltySeconds
+        {
             return
         }
         let from = batch.from[row], to = batch.to[row]
@@ -132,13 +134,15 @@ struct _FanDetection: Sendable {
     /// Writes the counted rows of `rows` with their table hashes into `pending`, requests their bucket and
     /// pair-set lines, and returns how many there are.
     @inline(__always)
-    private func gather(_ rows: Range<Int>, of input: DetectionInput, into pending: UnsafeMutableBufferPointer<Pending>) -> Int {
+    private func gather(
+        _ rows: Range<Int>, of input: DetectionInput, into pending: UnsafeMutableBufferPointer<Pending>
+    ) -> Int {
         var counted = 0
         for row in rows where counts(input.batch, row) {
             let fromHash = input.fromHashes[row], toHash = input.toHashes[row]
             let sender = runsOutgoing ? fromHash : 0
             let receiver = runsIncoming ? toHash : 0
-            let pair = noveltySeconds > 0 ? _RecencyCache<Void>.fingerprint(fromHash, toHash) : 0
+            let pair = noveltySeconds > 0 ? _RecencyCache<Void>.pairFingerprint(from: fromHash, to: toHash) : 0
             if runsOutgoing { outgoing.counter.prefetchBucket(hash: sender) }
             if runsIncoming { incoming.counter.prefetchBucket(hash: receiver) }
             if noveltySeconds > 0 { pairs.prefetch(pair) }

@@ -1,4 +1,5 @@
 import CProcessor
+
 /// Many short lists of small elements (one per tracked key) in one buffer, so keeping a list costs no heap
 /// object of its own and dropping a key frees nothing but an index.
 ///

@@ -179,8 +179,16 @@ extension _RecencyCache where Payload == Void {
     }
 }
 
+extension _RecencyCache where Payload == Void {
+    /// The fingerprint of the account pair `from → to`, given their `mixedHash`es.
+    @inline(__always)
+    static func pairFingerprint(from: UInt64, to: UInt64) -> UInt64 { fingerprint(from, to) }
+}
+
 extension AccountKey {
     /// The fingerprint of the account pair `self → to` in a ``_RecencyCache``.
     @inline(__always)
-    func pairFingerprint(to: AccountKey) -> UInt64 { _RecencyCache<Void>.fingerprint(mixedHash, to.mixedHash) }
+    func pairFingerprint(to: AccountKey) -> UInt64 {
+        _RecencyCache<Void>.pairFingerprint(from: mixedHash, to: to.mixedHash)
+    }
 }

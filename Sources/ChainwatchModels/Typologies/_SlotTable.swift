@@ -124,12 +124,9 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         if MemoryLayout<Entry>.stride > 64 { cw_prefetch(UnsafeRawPointer(entry) + (MemoryLayout<Entry>.stride - 1)) }
     }
 
-    /// Loads the bucket and entry a lookup of `key` would read first, so a later lookup finds them in cache
-    /// (called a few rows ahead; changes nothing). Returns a value to fold into a sink.
-    @inline(__always)
-    func prefetch(_ key: Key) -> UInt64 { prefetch(hash: key.slotHash) }
-
-    /// ``prefetch(_:)`` of the key whose `slotHash` is `hash`.
+    /// Loads the bucket and entry a lookup of the key whose `slotHash` is `hash` would read first, so a later
+    /// lookup finds them in cache (called a few rows ahead; changes nothing). Returns a value to fold into a
+    /// sink.
     @inline(__always)
     func prefetch(hash: UInt64) -> UInt64 {
         let bucket = buckets.base[home(hash)]

@@ -87,7 +87,8 @@ struct _TxRef: Sendable {
             // Canonical text is `0x` and hex digits: nothing to escape.
             precondition(buffer.count >= _TxHash.textLength + 2)
             buffer[0] = UInt8(ascii: "\"")
-            canonical.write(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[1 ..< 1 + _TxHash.textLength]))
+            let text = UnsafeMutableRawBufferPointer(buffer)[1 ..< 1 + _TxHash.textLength]
+            canonical.write(into: UnsafeMutableRawBufferPointer(rebasing: text))
             buffer[1 + _TxHash.textLength] = UInt8(ascii: "\"")
             return _TxHash.textLength + 2
         }
