@@ -12,10 +12,13 @@ import ChainwatchCore
 /// calls. Consequence for `windowBlocks == 0`: every row is emitted on arrival (arrival order), and rows
 /// below an already emitted block are flagged late.
 ///
-///     held:  min-heap of (block, txIndex, seq) → row in `arena`   (at most the rows of `windowBlocks` blocks)
+///     held:  (block, txIndex, seq) → row in `arena`, in two sorted sources merged on release
+///            (at most the rows of `windowBlocks` blocks):
+///            inOrder — a queue of the rows that arrived in order (each after the last one queued): O(1)
+///            heap    — a min-heap of the rest: O(log held)
 ///     arena: TxBatch of arrived rows; released and late rows become garbage, compacted when they dominate
 ///
-/// - Complexity: O(log held) per row.
+/// - Complexity: O(1) per row that arrives in order (an export mostly is), O(log held) per other row.
 public struct ReorderBuffer: Sendable {
     private struct Entry: Sendable {
         var block: Int64
@@ -33,8 +36,12 @@ public struct ReorderBuffer: Sendable {
     /// Rows flagged late so far.
     public private(set) var lateRows: Int64 = 0
     /// Rows currently held back.
-    public var heldRows: Int { heap.count }
+    public var heldRows: Int { inOrder.count - inOrderStart + heap.count }
 
+    /// Held rows that arrived in order, sorted: `inOrder[inOrderStart...]` (the released front is dropped in bulk).
+    private var inOrder: [Entry] = []
+    private var inOrderStart = 0
+    /// The other held rows.
     private var heap: [Entry] = []
     private var arena = TxBatch()
     private var nextSequence: UInt64 = 0
@@ -83,13 +90,15 @@ public struct ReorderBuffer: Sendable {
         release(upTo: .max, run: &run, into: &output)
         emit(&run, into: &output)
         arena.removeAll()
+        inOrder.removeAll()
+        inOrderStart = 0
     }
 
     /// Releases held rows up to block `threshold` in order, extending `run` while they are consecutive
     /// arena rows and emitting it when they are not.
     private mutating func release(upTo threshold: Int64, run: inout Range<Int>, into output: inout TxBatch) {
-        while let top = heap.first, top.block <= threshold {
-            removeFirst()
+        while let top = firstHeld(), top.block <= threshold {
+            removeFirstHeld()
             if top.row == run.upperBound, !run.isEmpty {
                 run = run.lowerBound ..< run.upperBound + 1
             } else {
@@ -108,15 +117,27 @@ public struct ReorderBuffer: Sendable {
 
     /// Drops released rows from the arena once they are most of it (keeps memory bounded by the window).
     private mutating func compactIfNeeded() {
-        let dead = arena.count - heap.count
-        guard dead > 4096, dead > heap.count else { return }
-        var compacted = TxBatch(chain: arena.chain, capacity: heap.count)
-        let first = heap.lazy.map(\.row).min() ?? arena.count
-        if arena.count - first == heap.count {
+        if inOrderStart > 4096, inOrderStart * 2 > inOrder.count {
+            inOrder.removeSubrange(0 ..< inOrderStart)
+            inOrderStart = 0
+        }
+        let held = heldRows
+        let dead = arena.count - held
+        guard dead > 4096, dead > held else { return }
+        var compacted = TxBatch(chain: arena.chain, capacity: held)
+        let first = min(
+            inOrder[inOrderStart...].lazy.map(\.row).min() ?? arena.count, heap.lazy.map(\.row).min() ?? arena.count
+        )
+        if arena.count - first == held {
             // The held rows are the arena's tail (input in block order): one bulk copy.
             compacted.append(from: arena, rows: first ..< arena.count)
+            for position in inOrderStart ..< inOrder.count { inOrder[position].row -= first }
             for position in heap.indices { heap[position].row -= first }
         } else {
+            for position in inOrderStart ..< inOrder.count {
+                compacted.append(from: arena, at: inOrder[position].row)
+                inOrder[position].row = compacted.count - 1
+            }
             for position in heap.indices {
                 compacted.append(from: arena, at: heap[position].row)
                 heap[position].row = compacted.count - 1
@@ -125,9 +146,42 @@ public struct ReorderBuffer: Sendable {
         arena = compacted
     }
 
+    // MARK: Held rows: the in-order queue and the heap, merged
+
+    /// Holds `entry`: queued when it comes after every row queued so far, else in the heap.
+    private mutating func insert(_ entry: Entry) {
+        if inOrderStart == inOrder.count || !entry.precedes(inOrder[inOrder.count - 1]) {
+            inOrder.append(entry)
+        } else {
+            insertIntoHeap(entry)
+        }
+    }
+
+    /// The held row that comes first, if any.
+    @inline(__always)
+    private func firstHeld() -> Entry? {
+        let queued = inOrderStart < inOrder.count ? inOrder[inOrderStart] : nil
+        guard let top = heap.first else { return queued }
+        guard let queued else { return top }
+        return top.precedes(queued) ? top : queued
+    }
+
+    /// Removes the held row ``firstHeld()`` returned.
+    private mutating func removeFirstHeld() {
+        if inOrderStart < inOrder.count, heap.isEmpty || !heap[0].precedes(inOrder[inOrderStart]) {
+            inOrderStart += 1
+            if inOrderStart == inOrder.count {
+                inOrder.removeAll(keepingCapacity: true)
+                inOrderStart = 0
+            }
+        } else {
+            removeFirstFromHeap()
+        }
+    }
+
     // MARK: Binary min-heap
 
-    private mutating func insert(_ entry: Entry) {
+    private mutating func insertIntoHeap(_ entry: Entry) {
         heap.append(entry)
         var child = heap.count - 1
         while child > 0 {
@@ -138,7 +192,7 @@ public struct ReorderBuffer: Sendable {
         }
     }
 
-    private mutating func removeFirst() {
+    private mutating func removeFirstFromHeap() {
         let last = heap.removeLast()
         guard !heap.isEmpty else { return }
         heap[0] = last
