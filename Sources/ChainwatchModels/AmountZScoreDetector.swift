@@ -10,8 +10,9 @@ import Foundation
 /// `z ≥ threshold`. Every positive-amount transaction then updates its sender's history (alerting ones too:
 /// an account that changes its habits stops alerting once the new level is its history).
 ///
-/// Memory: one small record per sender; at most ``Configuration/maxAccounts`` are kept, the least recently
-/// active half being dropped when the cap is reached.
+/// Memory: one 64-byte record per sender, in a slot table looked up by the input's account hashes (a `Dictionary`
+/// hashed each key twice per row with SipHash); at most ``Configuration/maxAccounts`` are kept, the least
+/// recently active half being dropped when the cap is reached.
 public struct AmountZScoreDetector: Detector {
     public struct Configuration: Sendable, Equatable, Codable {
         /// Alert when the z-score is at least this.
@@ -38,7 +39,7 @@ public struct AmountZScoreDetector: Detector {
 
     public let name = "amount_zscore"
     public let configuration: Configuration
-    private var histories: [AccountKey: History] = [:]
+    private var histories = _SlotTable<AccountKey, History>()
 
     public init(configuration: Configuration = .init()) {
         self.configuration = configuration
@@ -50,13 +51,14 @@ public struct AmountZScoreDetector: Detector {
         let batch = input.batch
         let decayRate = M_LN2 / configuration.halfLifeSeconds
         for row in 0 ..< batch.count where batch.amount[row] > 0 {
-            let sender = batch.from[row]
+            let sender = batch.from[row], hash = input.fromHashes[row]
             let time = batch.blockTime[row]
             let x = log1p(batch.amount[row])
-            guard var history = histories[sender] else {
-                insert(sender, History(weight: 1, mean: x, variance: 0, count: 1, lastTime: time))
+            guard let slot = histories.find(sender, hash: hash) else {
+                insert(sender, hash: hash, History(weight: 1, mean: x, variance: 0, count: 1, lastTime: time))
                 continue
             }
+            var history = histories[slot]
             let decay = exp(-decayRate * Double(max(0, time - history.lastTime)))
             let std = max(history.variance.squareRoot(), configuration.minStd)
             let z = (x - history.mean) / std
@@ -72,18 +74,18 @@ public struct AmountZScoreDetector: Detector {
             history.weight = weight
             history.count += 1
             history.lastTime = time
-            histories[sender] = history
+            histories[slot] = history
         }
     }
 
-    private mutating func insert(_ key: AccountKey, _ history: History) {
+    private mutating func insert(_ key: AccountKey, hash: UInt64, _ history: History) {
         if histories.count >= configuration.maxAccounts {
-            // Keep the more recently active half; ties broken by key so the choice is deterministic.
-            let kept = histories.sorted { ($0.value.lastTime, $0.key) > ($1.value.lastTime, $1.key) }
-                .prefix(configuration.maxAccounts / 2)
-            histories = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0.value) })
+            // Keep the more recently active half; ties broken by key (the lower keys go), so the choice is
+            // deterministic.
+            let keep = configuration.maxAccounts / 2
+            histories.remove(slots: _RecencyEviction.doomedSlots(histories, keep: keep) { $0.lastTime })
         }
-        histories[key] = history
+        _ = histories.findOrInsert(key, hash: hash, value: history)
     }
 
     private func alert(batch: TxBatch, row: Int, z: Double, x: Double, history: History, std: Double) -> Alert {
