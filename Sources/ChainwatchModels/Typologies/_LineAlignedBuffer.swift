@@ -1,3 +1,5 @@
+import CProcessor
+
 /// Elements in one allocation that starts on a cache line (on a 2 MiB page when large), for tables whose
 /// entries are read at random: an entry of 64 bytes or less then never straddles two lines, where in an
 /// `Array` (its elements start 32 bytes into a heap object) a 64-byte entry always does — two misses per
@@ -36,20 +38,27 @@ final class _LineAlignedBuffer<Element>: @unchecked Sendable {
     }
 
     /// Replaces `buffer` with a copy of it when another owner shares it, before the caller writes to it;
-    /// returns whether it did.
+    /// returns whether it did. `assumingUnique`: a write on the promise of an earlier call in the same batch
+    /// (see the detectors' `assumingUnique` writes), checked in debug builds and free in release ones.
     @inline(__always)
     @discardableResult
-    static func makeUnique(_ buffer: inout _LineAlignedBuffer) -> Bool {
+    static func makeUnique(_ buffer: inout _LineAlignedBuffer, assumingUnique: Bool = false) -> Bool {
+        if assumingUnique {
+            assert(isKnownUniquelyReferenced(&buffer), "a buffer assumed unique is shared")
+            return false
+        }
         guard !isKnownUniquelyReferenced(&buffer) else { return false }
         buffer = buffer.copy(capacity: buffer.capacity)
         return true
     }
 
-    /// For a write on the promise of an earlier ``makeUnique(_:)`` in the same batch (see the detectors'
-    /// `assumingUnique` writes): checks the promise in debug builds, costs nothing in release ones.
+    /// Writes `element`, which fills line `index` exactly (a 64-byte element), with non-temporal stores
+    /// (``cw_stream_line``): the cold line is not read first, and leaves the caches. Make the writes visible
+    /// to other threads with ``cw_store_fence``.
     @inline(__always)
-    static func assertUnique(_ buffer: inout _LineAlignedBuffer) {
-        assert(isKnownUniquelyReferenced(&buffer), "a buffer assumed unique is shared")
+    func stream(_ element: Element, at index: Int) {
+        precondition(MemoryLayout<Element>.stride == 64 && index >= 0 && index < count, "not a line of this buffer")
+        withUnsafePointer(to: element) { cw_stream_line(base + index, $0) }
     }
 
     /// A buffer of `capacity` (≥ ``count``) holding copies of these elements.

@@ -61,20 +61,18 @@ struct _ListArena<Element: Sendable>: Sendable {
     /// Elements the storage holds (in lists or free blocks).
     var storageCount: Int { storage.count }
 
-    /// Copies the storage (and stamps) before a write when another arena shares it (value semantics).
+    /// Copies the storage (and stamps) before a write when another arena shares it (value semantics), or,
+    /// `assumingUnique`, checks in debug builds that ``ensureUnique()`` made it unique.
     @inline(__always)
-    private mutating func makeStorageUnique() {
-        if _LineAlignedBuffer.makeUnique(&storage), stamped { stamps = stamps.copy(capacity: stamps.capacity) }
+    private mutating func makeStorageUnique(assumingUnique: Bool = false) {
+        if _LineAlignedBuffer.makeUnique(&storage, assumingUnique: assumingUnique), stamped {
+            stamps = stamps.copy(capacity: stamps.capacity)
+        }
     }
 
     /// Makes the storage unique ahead of a batch of appends that assume it (`assumingUnique: true`; see
     /// ``_SlotTable/ensureUnique()``).
     mutating func ensureUnique() { makeStorageUnique() }
-
-    @inline(__always)
-    private mutating func makeStorageUnique(assumingUnique: Bool) {
-        if assumingUnique { _LineAlignedBuffer.assertUnique(&storage) } else { makeStorageUnique() }
-    }
 
     /// Moves the elements and stamps into new buffers of `capacity`.
     private mutating func replaceStorage(capacity: Int) {
@@ -82,16 +80,6 @@ struct _ListArena<Element: Sendable>: Sendable {
         if stamped { stamps = stamps.copy(capacity: capacity) }
     }
 
-    /// Writes an appended element: in a `streamed` arena, one of a whole line goes out with non-temporal
-    /// stores (``cw_stream_line``), which do not first read the cold line it lands on.
-    @inline(__always)
-    private func write(_ element: Element, at position: Int) {
-        if streamed {
-            withUnsafePointer(to: element) { cw_stream_line(storage.base + position, $0) }
-        } else {
-            storage.base[position] = element
-        }
-    }
 
     /// Makes the elements appended so far visible to other threads (see ``cw_store_fence``); a no-op unless
     /// `streamed`. Call it when a run of appends ends (the detectors do at the end of each batch).
@@ -141,25 +129,30 @@ struct _ListArena<Element: Sendable>: Sendable {
     @inline(__always)
     mutating func append(_ element: Element, to list: inout List, assumingUnique: Bool = false) {
         precondition(!stamped, "a stamped arena appends with a stamp")
-        // Room first, in a statement of its own: as an argument of `position(_:in:)` the call ran while a
-        // copy of the arena (taken for that method) was alive, so the storage was shared during it.
-        let index = makeRoom(in: &list, assumingUnique: assumingUnique)
-        let position = position(index, in: list)
-        write(element, at: position)
-        list.setCount(list.count + 1)
+        place(element, in: &list, assumingUnique: assumingUnique)
     }
 
     /// Appends `element` with its `stamp` to `list` (in a stamped arena).
     @inline(__always)
     mutating func append(_ element: Element, stamp: Int64, to list: inout List, assumingUnique: Bool = false) {
         precondition(stamped, "only a stamped arena keeps stamps")
+        // Placed first: placing can move the stamps to a larger buffer, so `stamps.base` is read after it.
+        let position = place(element, in: &list, assumingUnique: assumingUnique)
+        stamps.base[position] = stamp
+    }
+
+    /// Writes `element` after the last of `list` and returns its storage position. In a `streamed` arena it
+    /// goes out with non-temporal stores, which do not first read the cold line it lands on.
+    @inline(__always)
+    @discardableResult
+    private mutating func place(_ element: Element, in list: inout List, assumingUnique: Bool) -> Int {
         // Room first, in a statement of its own: as an argument of `position(_:in:)` the call ran while a
         // copy of the arena (taken for that method) was alive, so the storage was shared during it.
         let index = makeRoom(in: &list, assumingUnique: assumingUnique)
         let position = position(index, in: list)
-        write(element, at: position)
-        stamps.base[position] = stamp
+        if streamed { storage.stream(element, at: position) } else { storage.base[position] = element }
         list.setCount(list.count + 1)
+        return position
     }
 
     /// Makes the storage writable and `list` able to take one more element; returns that element's index.

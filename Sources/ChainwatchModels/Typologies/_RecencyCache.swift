@@ -129,12 +129,8 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     /// another thread may read the cache.
     @inline(__always)
     private mutating func store(_ payload: Payload, at index: Int, assumingUnique: Bool) {
-        if assumingUnique { _LineAlignedBuffer.assertUnique(&payloads) } else { makePayloadsUnique() }
-        guard MemoryLayout<Payload>.stride == 64 else {
-            payloads.base[index] = payload
-            return
-        }
-        withUnsafePointer(to: payload) { cw_stream_line(payloads.base + index, $0) }
+        makePayloadsUnique(assumingUnique: assumingUnique)
+        if MemoryLayout<Payload>.stride == 64 { payloads.stream(payload, at: index) } else { payloads.base[index] = payload }
     }
 
     /// Makes the payloads written so far visible to other threads (see ``cw_store_fence``).
@@ -144,11 +140,8 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private mutating func makeWordsUnique() { _LineAlignedBuffer.makeUnique(&words) }
-
-    @inline(__always)
-    private mutating func makeWordsUnique(assumingUnique: Bool) {
-        if assumingUnique { _LineAlignedBuffer.assertUnique(&words) } else { makeWordsUnique() }
+    private mutating func makeWordsUnique(assumingUnique: Bool = false) {
+        _LineAlignedBuffer.makeUnique(&words, assumingUnique: assumingUnique)
     }
 
     /// Makes the storage unique ahead of a batch of writes that assume it (`assumingUnique: true`; see
@@ -159,7 +152,9 @@ struct _RecencyCache<Payload: Sendable>: Sendable {
     }
 
     @inline(__always)
-    private mutating func makePayloadsUnique() { _LineAlignedBuffer.makeUnique(&payloads) }
+    private mutating func makePayloadsUnique(assumingUnique: Bool = false) {
+        _LineAlignedBuffer.makeUnique(&payloads, assumingUnique: assumingUnique)
+    }
 }
 
 extension _RecencyCache where Payload == Void {
@@ -177,9 +172,7 @@ extension _RecencyCache where Payload == Void {
         insert(fingerprint, time: time, payload: (), assumingUnique: assumingUnique)
         return nil
     }
-}
 
-extension _RecencyCache where Payload == Void {
     /// The fingerprint of the account pair `from → to`, given their `mixedHash`es.
     @inline(__always)
     static func pairFingerprint(from: UInt64, to: UInt64) -> UInt64 { fingerprint(from, to) }

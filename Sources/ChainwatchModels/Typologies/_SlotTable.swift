@@ -46,21 +46,19 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
     /// Slots ever handed out (live or free); valid slots are `0 ..< slotCount`.
     var slotCount: Int { entries.count }
 
-    /// Copies the entries and buckets before a write when another table shares them (value semantics).
+    /// Copies the entries and buckets before a write when another table shares them (value semantics), or,
+    /// `assumingUnique`, checks in debug builds that ``ensureUnique()`` made them unique.
     @inline(__always)
-    private mutating func makeUnique() {
-        if _LineAlignedBuffer.makeUnique(&entries) { buckets = buckets.copy(capacity: buckets.capacity) }
+    private mutating func makeUnique(assumingUnique: Bool = false) {
+        if _LineAlignedBuffer.makeUnique(&entries, assumingUnique: assumingUnique) {
+            buckets = buckets.copy(capacity: buckets.capacity)
+        }
     }
 
     /// Makes the storage unique ahead of a batch of writes that assume it (`assumingUnique: true`): each
     /// check is a runtime call the optimiser cannot see through, and a row made several. A caller that
     /// assumes uniqueness calls this first and makes no copy of the table until its writes are done.
     mutating func ensureUnique() { makeUnique() }
-
-    @inline(__always)
-    private mutating func makeUnique(assumingUnique: Bool) {
-        if assumingUnique { _LineAlignedBuffer.assertUnique(&entries) } else { makeUnique() }
-    }
 
     @inline(__always)
     private static func tag(_ hash: UInt64) -> UInt64 { (hash & 0xffff_ffff) | 1 }
@@ -278,10 +276,10 @@ struct _SlotTable<Key: _SlotKey, Value: Sendable>: Sendable {
         let size = buckets.count * 2, newMask = size - 1
         let fresh = _LineAlignedBuffer<UInt64>(repeating: 0, count: size)
         let old = buckets.base, target = fresh.base
-        for index in 0 ..< buckets.count where old[index] != 0 {
-            var slot = Self.home(ofBucket: old[index], mask: newMask)
-            while target[slot] != 0 { slot = (slot + 1) & newMask }
-            target[slot] = old[index]
+        for position in 0 ..< buckets.count where old[position] != 0 {
+            var index = Self.home(ofBucket: old[position], mask: newMask)
+            while target[index] != 0 { index = (index + 1) & newMask }
+            target[index] = old[position]
         }
         buckets = fresh
         mask = newMask
