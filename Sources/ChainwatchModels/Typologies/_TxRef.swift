@@ -30,11 +30,7 @@ struct _TxRef: Sendable {
         from = batch.from[row]
         to = batch.to[row]
         if let hash = batch.canonicalHash[row] {
-            hashBytes.0 = hash.words.0
-            hashBytes.1 = hash.words.1
-            hashBytes.2 = hash.words.2
-            hashBytes.3 = hash.words.3
-            hashLength = Self.canonical
+            (hashBytes, hashLength) = (Self.bytes(of: hash), Self.canonical)
             return
         }
         var stored: HashBytes = (0, 0, 0, 0, 0, 0, 0, 0, 0)
@@ -50,16 +46,17 @@ struct _TxRef: Sendable {
 
     /// A reference to a transaction with a canonical hash (see ``_TxHash``).
     init(hash: _TxHash, block: Int64, time: Int64, amount: Double, from: AccountKey, to: AccountKey) {
-        hashBytes.0 = hash.words.0
-        hashBytes.1 = hash.words.1
-        hashBytes.2 = hash.words.2
-        hashBytes.3 = hash.words.3
-        hashLength = Self.canonical
+        (hashBytes, hashLength) = (Self.bytes(of: hash), Self.canonical)
         self.block = block
         self.time = time
         self.amount = amount
         self.from = from
         self.to = to
+    }
+
+    /// ``hashBytes`` holding a canonical hash.
+    private static func bytes(of hash: _TxHash) -> HashBytes {
+        (hash.words.0, hash.words.1, hash.words.2, hash.words.3, 0, 0, 0, 0, 0)
     }
 
     /// The canonical hash, when the reference holds one.
