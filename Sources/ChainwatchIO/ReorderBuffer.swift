@@ -97,8 +97,7 @@ public struct ReorderBuffer: Sendable {
     /// Releases held rows up to block `threshold` in order, extending `run` while they are consecutive
     /// arena rows and emitting it when they are not.
     private mutating func release(upTo threshold: Int64, run: inout Range<Int>, into output: inout TxBatch) {
-        while let top = firstHeld(), top.block <= threshold {
-            removeFirstHeld()
+        while let top = removeFirstHeld(upTo: threshold) {
             if top.row == run.upperBound, !run.isEmpty {
                 run = run.lowerBound ..< run.upperBound + 1
             } else {
@@ -125,25 +124,26 @@ public struct ReorderBuffer: Sendable {
         let dead = arena.count - held
         guard dead > 4096, dead > held else { return }
         var compacted = TxBatch(chain: arena.chain, capacity: held)
-        let first = min(
-            inOrder[inOrderStart...].lazy.map(\.row).min() ?? arena.count, heap.lazy.map(\.row).min() ?? arena.count
-        )
+        var first = arena.count
+        updateHeldRows { first = min(first, $0) }
         if arena.count - first == held {
             // The held rows are the arena's tail (input in block order): one bulk copy.
             compacted.append(from: arena, rows: first ..< arena.count)
-            for position in inOrderStart ..< inOrder.count { inOrder[position].row -= first }
-            for position in heap.indices { heap[position].row -= first }
+            updateHeldRows { $0 -= first }
         } else {
-            for position in inOrderStart ..< inOrder.count {
-                compacted.append(from: arena, at: inOrder[position].row)
-                inOrder[position].row = compacted.count - 1
-            }
-            for position in heap.indices {
-                compacted.append(from: arena, at: heap[position].row)
-                heap[position].row = compacted.count - 1
+            let source = arena
+            updateHeldRows { row in
+                compacted.append(from: source, at: row)
+                row = compacted.count - 1
             }
         }
         arena = compacted
+    }
+
+    /// Calls `update` with the arena row of every held row, queued ones first.
+    private mutating func updateHeldRows(_ update: (inout Int) -> Void) {
+        for position in inOrderStart ..< inOrder.count { update(&inOrder[position].row) }
+        for position in heap.indices { update(&heap[position].row) }
     }
 
     // MARK: Held rows: the in-order queue and the heap, merged
@@ -157,26 +157,22 @@ public struct ReorderBuffer: Sendable {
         }
     }
 
-    /// The held row that comes first, if any.
-    @inline(__always)
-    private func firstHeld() -> Entry? {
-        let queued = inOrderStart < inOrder.count ? inOrder[inOrderStart] : nil
-        guard let top = heap.first else { return queued }
-        guard let queued else { return top }
-        return top.precedes(queued) ? top : queued
-    }
-
-    /// Removes the held row ``firstHeld()`` returned.
-    private mutating func removeFirstHeld() {
+    /// Removes and returns the held row that comes first (the earlier of the queue's and the heap's
+    /// first), when its block is at most `threshold`.
+    private mutating func removeFirstHeld(upTo threshold: Int64) -> Entry? {
         if inOrderStart < inOrder.count, heap.isEmpty || !heap[0].precedes(inOrder[inOrderStart]) {
+            let first = inOrder[inOrderStart]
+            guard first.block <= threshold else { return nil }
             inOrderStart += 1
             if inOrderStart == inOrder.count {
                 inOrder.removeAll(keepingCapacity: true)
                 inOrderStart = 0
             }
-        } else {
-            removeFirstFromHeap()
+            return first
         }
+        guard let first = heap.first, first.block <= threshold else { return nil }
+        removeFirstFromHeap()
+        return first
     }
 
     // MARK: Binary min-heap
